@@ -1,0 +1,75 @@
+"""A class defined inside the __main__ block, instance passed to a child
+
+The script defines its class inside `if __name__ == '__main__':` (as quick
+scripts and notebooks-turned-scripts often do) and passes an instance of it to
+a child process. Under fork the child gets the object; under spawn and
+forkserver the child cannot rebuild it and dies with `AttributeError: Can't
+get attribute 'Point' on <module '__mp_main__' ...>`.
+
+**Why.** Pickle does not store a class, only where to find it: an instance of
+`Point` is pickled as "the class `Point` in module `__main__`, with this
+`__dict__`".
+
+- Under **fork**, nothing is pickled: the child is a copy of the parent, in
+  which the class and the instance already exist.
+- Under **spawn**, the child is a fresh interpreter. To look up `__main__`
+  classes it imports the parent's script as `__mp_main__` (and makes
+  `sys.modules['__main__']` point at it), but that import does not run the
+  code under the `__main__` guard, so `Point` is never defined there and the
+  lookup fails while the child unpickles its arguments, before `task` runs.
+- Under **forkserver**, the child is forked from a fresh interpreter that
+  imports the script as `__mp_main__` in the same way (the child itself, or
+  from Python 3.13.8 and 3.14.1 the server, python/cpython#126631), and fails
+  the same way.
+
+The parent only sees a child that exited with code 1, and the traceback on
+standard error. The fix is to define every class (and function) that crosses
+a process boundary at module level, outside the guard, or in an importable
+module. The same rule bites nested functions and lambdas used as targets, where
+the error surfaces in the parent as a `PicklingError` (`lambda_process_target`).
+"""
+import argparse
+import multiprocessing
+
+FAMILY = 'pickling'
+DIRECTION = 'parent-to-child-at-start'
+EXPECTED = {'fork': 'propagates', 'spawn': 'error', 'forkserver': 'error'}
+RELATED = ['lambda_process_target', 'no_main_guard', 'getstate_drops_field']
+
+# The pattern under test: this class exists only when the file runs as a script.
+if __name__ == '__main__':
+
+    class Point:
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+
+
+def task(point, answer):
+    print(f'Child got a point: ({point.x}, {point.y})')
+    answer.send((point.x, point.y))
+    answer.close()
+
+
+def main():
+    point = Point(3, 4)
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.Process(target=task, args=(point, writer))
+    child.start()
+    writer.close()  # the child has its own end now
+    child.join()
+    if child.exitcode != 0:
+        print(f'Parent: the child failed with exit code {child.exitcode}')
+        print('verdict: error')
+        return
+    seen = reader.recv()
+    reader.close()
+    print(f'Parent: the child saw {seen}')
+    print('verdict:', 'propagates' if seen == (3, 4) else 'isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

@@ -1,0 +1,53 @@
+"""An environment variable changed in the child
+
+The child sets a variable in its `os.environ`. The parent never sees it,
+whatever the start method.
+
+**Why.** Every process has its own environment. A child receives a copy of its
+parent's environment when it starts (a copy of memory under **fork**; under
+**spawn**, and under **forkserver** through the fork server, the block the
+operating system hands a new program), and from then on the two are
+unrelated. Assigning to `os.environ` in the child updates the child's copy and
+calls `putenv()` for the child's own C-level environment; no operating system
+offers a way to write into another process's environment. The change lasts
+until the child exits, and is seen only by the child and the programs *it*
+starts.
+
+To send a value back, send it as data: a queue or a pipe (`queue_result`,
+`pipe_result`), or a shared value.
+"""
+import argparse
+import multiprocessing
+import os
+
+FAMILY = 'process-wide-state'
+DIRECTION = 'child-to-parent'
+EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
+RELATED = ['queue_result', 'pipe_result', 'environ_before_first_child']
+
+NAME = 'MPMATRIX_RESULT'
+
+
+def task():
+    os.environ[NAME] = 'set by the child'
+    print(f'Child set {NAME}={os.environ[NAME]}')
+
+
+def main():
+    os.environ.pop(NAME, None)
+    child = multiprocessing.Process(target=task)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        print('verdict: error')
+        return
+    seen = os.environ.get(NAME)
+    print(f'Parent sees {NAME}={seen}')
+    print('verdict:', 'propagates' if seen == 'set by the child' else 'isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

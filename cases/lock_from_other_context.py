@@ -1,0 +1,83 @@
+"""A Lock from one start method's context used by a child of another
+
+Code that mixes contexts, for example a library that creates its locks with
+`multiprocessing.get_context('fork')` while the application starts processes
+with spawn, ends up handing a lock made for one start method to a child
+started by another. This case always mixes: the child is started with the
+chosen start method, and the lock comes from a *different* context, the fork
+context when the child is started with spawn or forkserver, and the spawn
+context when the child is started with fork (fork is the only way left to mix
+in that direction). The child takes the lock; if the parent then finds it
+taken, the lock is shared.
+
+- A **fork** child with a spawn-context lock works: fork pickles nothing, the
+  child inherits the semaphore's memory mapping, and both processes use one
+  semaphore.
+- A **spawn** or **forkserver** child with a fork-context lock fails. Since
+  Python 3.11.5 (and 3.12.0), `Process.start()` raises `RuntimeError: A
+  SemLock created in a fork context is being shared with a process in a spawn
+  context` in the parent (python/cpython#77377). Before that, on 3.8 to 3.10
+  and 3.11.0 to 3.11.4, nothing stopped the lock from being pickled, and the
+  child crashed with a segmentation fault (`SIGSEGV`) when it used it.
+
+**Why.** A `multiprocessing.Lock` is a POSIX named semaphore. When it is
+created for the fork context, its name is unlinked at once (fork children
+inherit the semaphore's memory and do not need the name, and an unlinked name
+cannot leak). Pickling a lock for a spawned child sends the semaphore's name,
+so that the child can `sem_open()` it again, and, for a nameless one, the
+only thing left: the raw `sem_t *` address from the parent's memory. The
+child dereferences an address that means nothing in its own address space
+and crashes. CPython 3.11.5 added the check that refuses to pickle a
+fork-context lock instead. A spawn- or forkserver-context lock keeps its name
+until it is garbage-collected, which is why it also works in a fork child.
+
+On Windows only the spawn context exists, and `get_context('fork')` raises
+`ValueError` before any lock is made. The fix is to create every
+synchronisation object from the same context as the processes that use it:
+`ctx = multiprocessing.get_context(method)`, then `ctx.Lock()` and
+`ctx.Process(...)`.
+
+**Seen in the wild.** numba/numba#9192 (a fork-safety test that mixed
+contexts started failing with this `RuntimeError` on Python 3.11.5).
+"""
+import argparse
+import multiprocessing
+import signal
+
+FAMILY = 'pickling'
+DIRECTION = 'child-to-parent'
+EXPECTED = {'fork': 'propagates', 'spawn': 'error', 'forkserver': 'error'}
+RELATED = ['value_increments_with_lock', 'thread_lock_held_at_fork']
+
+
+def task(lock):
+    # Take the lock and keep it: the parent checks whether it is taken.
+    taken = lock.acquire(timeout=2)
+    print(f'Child took the lock: {taken}')
+
+
+def main():
+    method = multiprocessing.get_start_method()
+    other = 'spawn' if method == 'fork' else 'fork'
+    lock = multiprocessing.get_context(other).Lock()
+    print(f'Child started with {method}, lock made for {other}')
+    child = multiprocessing.Process(target=task, args=(lock,))
+    child.start()  # from 3.11.5, spawn and forkserver raise RuntimeError here
+    child.join()
+    if child.exitcode < 0:
+        print(f'verdict: error ({signal.Signals(-child.exitcode).name})')
+        return
+    if child.exitcode != 0:
+        print('verdict: error')
+        return
+    # If the child's acquire reached the parent's lock, it is taken now.
+    shared = not lock.acquire(block=False)
+    print(f'Parent finds the lock taken: {shared}')
+    print('verdict:', 'propagates' if shared else 'isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

@@ -1,0 +1,84 @@
+"""ProcessPoolExecutor with an initializer setting a global
+
+`concurrent.futures.ProcessPoolExecutor` takes the same `initializer` and
+`initargs` as `multiprocessing.Pool`, plus an `mp_context` that chooses the
+start method. Each worker runs the initializer once, storing the argument
+in a module global that the tasks then read. The workers see the parent's
+value under every start method.
+
+**Why.** The executor's workers are `multiprocessing` processes created
+from `mp_context`, and the initializer and its arguments are arguments of
+each worker process.
+
+- Under **fork**, the worker is a copy of the parent, initializer and
+  arguments included.
+- Under **spawn** and **forkserver**, the worker's process object is
+  pickled: the initializer by name, `initargs` by value. The worker
+  imports this file as `__mp_main__` (resetting the global to its
+  top-level value), then runs the initializer before the first task.
+
+Pass `mp_context` explicitly: without it the executor uses the default
+context, which is forkserver on Linux from Python 3.14 (gh-84559) and
+spawn on macOS and Windows. Here it is
+`multiprocessing.get_context()`, i.e. the method chosen with
+`--start-method`.
+
+**PyPy 3.9 (7.3.10 and 7.3.11).** Its copy of `concurrent/futures/process.py`
+renamed `_adjust_process_count` to `_adjust_process_count_cpython` but
+`submit()` still calls the old name, and `submit()` only calls it when
+workers are started on demand, i.e. for every method except fork. So under
+spawn and forkserver the first `submit()` (here, inside `map()`) raises
+`AttributeError` in the parent (pypy/pypy#3873, pypy/pypy#3910,
+pypy/pypy#4922); fork works.
+"""
+import argparse
+import concurrent.futures
+import multiprocessing
+
+FAMILY = 'pools-and-executors'
+DIRECTION = 'parent-to-child-at-start'
+EXPECTED = {'fork': 'propagates', 'spawn': 'propagates', 'forkserver': 'propagates'}
+OVERRIDES = [
+    {
+        'implementation': 'pypy',
+        'since': '3.9.15',
+        'before': '3.9.17',
+        'expect': {'spawn': 'error', 'forkserver': 'error'},
+        'why': 'PyPy 7.3.10/7.3.11 (Python 3.9.15/3.9.16): ProcessPoolExecutor.submit() calls '
+               'a renamed _adjust_process_count() when workers start on demand (not under '
+               'fork) and raises AttributeError (pypy/pypy#3873, #3910, #4922).',
+    },
+]
+RELATED = ['pool_initializer_global', 'config_global_from_argv_pool',
+           'global_reassigned_in_main']
+
+# Top-level value: what a worker has before its initializer runs.
+greeting = 'not initialized'
+
+
+def init_worker(value):
+    global greeting  # runs once in each worker, before any task
+    greeting = value
+
+
+def read_greeting(_):
+    return greeting
+
+
+def main():
+    value = 'hello from the parent'
+    context = multiprocessing.get_context()  # the start method set in the __main__ block
+    with concurrent.futures.ProcessPoolExecutor(
+            max_workers=2, mp_context=context,
+            initializer=init_worker, initargs=(value,)) as executor:
+        seen = list(executor.map(read_greeting, range(4)))
+    print(f'Parent passed: {value}')
+    print(f'Tasks saw: {seen}')
+    print('verdict:', 'propagates' if all(s == value for s in seen) else 'isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

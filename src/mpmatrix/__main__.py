@@ -1,0 +1,3 @@
+from mpmatrix.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""Prints two verdicts
+
+Says isolated, then propagates.
+"""
+import argparse
+import multiprocessing
+import os
+import sys
+
+FAMILY = 'process-wide-state'
+DIRECTION = 'child-to-parent'
+EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
+
+
+def main():
+    print('verdict: isolated')
+    print('verdict: propagates')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

@@ -1,0 +1,46 @@
+"""The matrix: every case under every start method, observed verdict == expected verdict."""
+from __future__ import annotations
+
+import pytest
+
+from mpmatrix import START_METHODS, runner
+from mpmatrix.catalog import load_catalog
+from mpmatrix.results import Record
+
+from .conftest import ROOT
+
+CATALOG = load_catalog(ROOT / 'cases')
+
+
+@pytest.mark.parametrize('error', CATALOG.errors, ids=[e.path.stem for e in CATALOG.errors])
+def test_case_follows_the_contract(error):
+    pytest.fail(str(error), pytrace=False)
+
+
+@pytest.mark.parametrize('method', START_METHODS)
+@pytest.mark.parametrize('case', CATALOG.cases, ids=[case.name for case in CATALOG.cases])
+def test_case(case, method, current_environment, case_timeout, record_result):
+    expected, override = case.expectation(method, current_environment)
+    if method not in current_environment.available_start_methods:
+        record_result(Record(case=case.name, start_method=method, expected=expected,
+                             verdict='unavailable', outcome='skipped'))
+        pytest.skip(f'{method} is not available on {current_environment.os}')
+
+    run = runner.run_case(case, method, timeout=case_timeout)
+    passed = run.verdict == expected and not run.problems
+    record_result(Record(
+        case=case.name, start_method=method, expected=expected, verdict=run.verdict,
+        outcome='passed' if passed else 'failed', error_type=run.error_type,
+        exit_code=run.exit_code, duration=run.duration, timed_out=run.timed_out,
+        stdout=run.stdout, stderr=run.stderr, problems=run.problems))
+    assert passed, _explain(run, expected, override)
+
+
+def _explain(run, expected, override) -> str:
+    because = f' ({override.describe()}: {override.why})' if override else ''
+    lines = [f'{run.case}[{run.start_method}]: observed {run.verdict!r}'
+             + (f' ({run.error_type})' if run.error_type else '')
+             + f', expected {expected!r}{because}; exit code {run.exit_code}, {run.duration:.2f} s']
+    lines += [f'problem: {problem}' for problem in run.problems]
+    lines += ['--- stdout ---', run.stdout.rstrip(), '--- stderr ---', run.stderr.rstrip()]
+    return '\n'.join(lines)
