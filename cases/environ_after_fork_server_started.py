@@ -25,7 +25,8 @@ The source of `multiprocessing/forkserver.py` on CPython 3.8 to 3.13, and on
 launches the server once with the inherited environment and passes none of it
 per child. Python 3.14 makes forkserver the default on Linux and other POSIX
 systems except macOS (gh-84559), which is how programs that never chose a start
-method started to meet this.
+method started to meet this. macOS has forkserver but defaults to spawn;
+Windows has only spawn, where the second child sees the new value.
 
 **The fix.** Pass what the child needs explicitly: as an argument, or through
 a pool initializer that applies it (`os.environ.update(env)`) in each worker

@@ -3,15 +3,15 @@
 The child sets a variable in its `os.environ`. The parent never sees it,
 whatever the start method.
 
-**Why.** Every process has its own environment. A child receives a copy of its
-parent's environment when it starts (a copy of memory under **fork**; under
-**spawn**, and under **forkserver** through the fork server, the block the
-operating system hands a new program), and from then on the two are
-unrelated. Assigning to `os.environ` in the child updates the child's copy and
-calls `putenv()` for the child's own C-level environment; no operating system
-offers a way to write into another process's environment. The change lasts
-until the child exits, and is seen only by the child and the programs *it*
-starts.
+**Why.** Every process has its own environment. A child receives a copy when
+it starts: under **fork** as part of the copy of the parent's memory; under
+**spawn** as the environment the operating system hands the new interpreter;
+under **forkserver** from the fork server, which got its own copy when it was
+launched. From then on the copies are unrelated. Assigning to `os.environ` in
+the child updates the child's dictionary and, through `putenv()`, the child's
+C-level environment; there is no portable way to write into another
+process's environment. The change lasts until the child exits, and is seen
+only by the child and the programs *it* starts.
 
 To send a value back, send it as data: a queue or a pipe (`queue_result`,
 `pipe_result`), or a shared value.

@@ -18,7 +18,8 @@ taken, the lock is shared.
   SemLock created in a fork context is being shared with a process in a spawn
   context` in the parent (python/cpython#77377). Before that, on 3.8 to 3.10
   and 3.11.0 to 3.11.4, nothing stopped the lock from being pickled, and the
-  child crashed with a segmentation fault (`SIGSEGV`) when it used it.
+  child crashed with a segmentation fault (`SIGSEGV`) when it used it. PyPy
+  3.9, whose standard library predates the check, crashes the same way.
 
 **Why.** A `multiprocessing.Lock` is a POSIX named semaphore. When it is
 created for the fork context, its name is unlinked at once (fork children

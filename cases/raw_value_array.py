@@ -16,7 +16,10 @@ ctypes object (`c_int`, `c_double_Array_3`) whose buffer lies in memory
   child is being started it sends a duplicate of the shared block's file
   descriptor plus the offset, and the child rebuilds a ctypes object over the
   same memory. (An ordinary `ctypes.c_int(0)` has no such reducer: it is
-  pickled by value, so the child would get a copy.)
+  pickled by value, so the child would get a copy.) Like a `Value`, a raw
+  object only travels this way while a process is being started: as a Pool
+  task argument it raises `RuntimeError: c_int objects should only be shared
+  between processes through inheritance` (`value_as_pool_task_argument`).
 
 No lock means no protection: a single assignment like the ones here is fine
 between one writer and one later reader, but a read-modify-write such as
@@ -30,7 +33,8 @@ from multiprocessing.sharedctypes import RawArray, RawValue
 FAMILY = 'shared-ctypes'
 DIRECTION = 'child-to-parent'
 EXPECTED = {'fork': 'propagates', 'spawn': 'propagates', 'forkserver': 'propagates'}
-RELATED = ['value_array_arguments', 'value_increments_with_lock', 'ctypes_structure_shared']
+RELATED = ['value_array_arguments', 'value_increments_with_lock', 'ctypes_structure_shared',
+           'value_as_pool_task_argument']
 
 
 def task(number, numbers):

@@ -6,7 +6,8 @@ child overwrites all three items; the parent sees the new values under every
 start method, then closes and unlinks the list's memory.
 
 **Why.** A `ShareableList` keeps its items, packed with `struct`, inside a
-`SharedMemory` block (`sl.shm`), a named segment in `/dev/shm` on POSIX.
+`SharedMemory` block (`sl.shm`): a named POSIX shared-memory segment, a file
+in `/dev/shm` on Linux.
 
 - Under **fork**, the child inherits the object and the block's mapping, so
   it writes straight into the pages the parent reads.

@@ -6,13 +6,13 @@ by that name, writes into it, and closes its handle; the parent reads what the
 child wrote, then closes and unlinks the block. The change reaches the parent
 under every start method.
 
-**Why.** On POSIX the block is a named object in `/dev/shm` (`shm_open`), and
-every process that opens the same name and maps it gets the same physical
-pages. Nothing about the block has to be copied or pickled, only the name,
-so **fork**, **spawn** and **forkserver** all behave alike. The one duty the
-API leaves to you is the lifecycle: every process calls `close()` on its own
-handle, and exactly one process, here the parent, calls `unlink()` once
-nobody needs the block any more.
+**Why.** On POSIX the block is a named shared-memory object (`shm_open`, a
+file in `/dev/shm` on Linux), and every process that opens the same name and
+maps it gets the same physical pages. Nothing about the block has to be
+copied or pickled, only the name, so **fork**, **spawn** and **forkserver**
+all behave alike. The one duty the API leaves to you is the lifecycle: every
+process calls `close()` on its own handle, and exactly one process, here the
+parent, calls `unlink()` once nobody needs the block any more.
 
 **The resource tracker.** On POSIX, `SharedMemory` registers the block's name
 with `multiprocessing`'s resource tracker, a helper process that unlinks
@@ -32,9 +32,9 @@ gets its descriptor on the command line (`spawn_main(tracker_fd=...)`), and
 the fork server hands it to each child it forks. The tracker keeps names in a
 *set*, so the child's registration just re-adds a name the parent already
 registered, and the parent's `unlink()` removes it once. That is why this case
-runs clean, with no warning and no early unlink, on every version from 3.8 to
-3.13, under all three methods (checked here on Linux; macOS uses the same
-spawn and forkserver code).
+runs clean, with no warning and no early unlink, on every CPython from 3.8
+to 3.13 and on PyPy 3.9, under all three methods (checked on Linux; macOS runs
+the same POSIX spawn and forkserver code).
 
 Beware the workaround often suggested for gh-82300 on Python before 3.13,
 calling `resource_tracker.unregister(shm._name, 'shared_memory')` right

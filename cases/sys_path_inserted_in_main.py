@@ -1,8 +1,8 @@
 """A directory inserted into sys.path in the main block
 
-In code reached only from `if __name__ == '__main__':`, the parent puts a plugin directory at the
-front of `sys.path`, then starts a child. The child's `sys.path` starts with
-the same directory under every start method.
+In code reached only from `if __name__ == '__main__':`, the parent puts a
+plugin directory at the front of `sys.path`, then starts a child. The child's
+`sys.path` starts with the same directory under every start method.
 
 **Why.** The `__main__` block never runs again in a child (under spawn the
 script is re-imported as `__mp_main__`, so the guard is false), yet
@@ -19,9 +19,9 @@ script is re-imported as `__mp_main__`, so the guard is false), yet
 - Under **forkserver**, the parent sends each child the same preparation data
   through the fork server, and the child applies it the same way, even though
   the server itself was started earlier with whatever `sys.path` the parent
-  had then. (Until gh-117378, fixed in November 2024 for 3.12 and 3.13, the
-  server did not get the parent's `sys.path` at all; that only affected the
-  modules the server preloads, never a child's `sys.path`.)
+  had then. (Until gh-117378, fixed in November 2024 and backported to 3.12,
+  the server itself was not given the parent's `sys.path`; that affected
+  only the modules the server preloads, never a child's `sys.path`.)
 
 The same holds on macOS and Windows, where spawn is the default. Compare
 `global_reassigned_in_main`: an ordinary module global assigned in the main

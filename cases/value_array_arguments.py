@@ -5,9 +5,10 @@ passes both to a child in `Process(args=...)`, and the child overwrites them.
 The parent sees the new contents under every start method.
 
 **Why.** A `Value` or `Array` is not an ordinary Python object: its data lives
-in a block of shared memory that `multiprocessing` allocated from its heap (an
-anonymous file mapped `MAP_SHARED`), and the Python object is only a wrapper
-that points into it, plus a lock.
+in a block of shared memory that `multiprocessing` allocated from its heap (on
+POSIX, a temporary file, deleted as soon as it is created, in `/dev/shm` on
+Linux, and mapped `MAP_SHARED`), and the Python object is only a wrapper that
+points into it, plus a lock.
 
 - Under **fork**, the child inherits the mapping itself. The wrapper is copied
   like everything else, but it still points at the same physical pages, so a

@@ -15,9 +15,14 @@ help here.
 A `Value` only allows itself to be pickled while a process is being started
 (`multiprocessing.context.assert_spawning`). At that moment the pickler can
 hand the child a duplicate of the shared block's file descriptor and the
-name of its lock's semaphore, and the new process maps the same memory. A
-task pipe to a worker that already exists has no such channel, so rather
-than silently send a copy of the number, the `Value` refuses.
+name of its lock's semaphore, and the new process maps the same memory.
+Nothing like that is arranged for the task pipe, a plain stream of pickled
+bytes to a worker that already exists, so rather than silently send a copy
+of the number, the `Value` refuses. The pool's task-handler thread hits the
+error while pickling, and `apply()` re-raises it in the caller. `RawValue`
+and `RawArray` refuse in the same way (`c_int objects should only be shared
+...`), whereas a `ShareableList` pickles as the name of its block and can be
+a task argument (`shareable_list`).
 
 The fix is to give the counter to the workers when they start, through the
 Pool's `initializer` and `initargs`, which are passed as arguments to the
@@ -31,7 +36,8 @@ import multiprocessing
 FAMILY = 'shared-ctypes'
 DIRECTION = 'child-to-parent'
 EXPECTED = {'fork': 'error', 'spawn': 'error', 'forkserver': 'error'}
-RELATED = ['value_via_pool_initializer', 'manager_value', 'value_array_arguments']
+RELATED = ['value_via_pool_initializer', 'manager_value', 'value_array_arguments',
+           'raw_value_array', 'shareable_list']
 
 
 def task(counter):

@@ -19,10 +19,19 @@ initializer, as the arguments of each worker *process*, so they travel the way
 
 A task argument, by contrast, is pickled later, down the pool's task pipe,
 where the same `Value` raises `RuntimeError` under every start method
-(`value_as_pool_task_argument`). The global set by the initializer lives in
-the worker, so it must be set there, by the initializer, and not by the parent
-before creating the pool, which spawn and forkserver workers would not see
-(`pool_initializer_global`, `module_level_value_unpassed`).
+(`value_as_pool_task_argument`). The module global `counter` is assigned in
+each worker, by the initializer. Assigning it in the parent before creating
+the pool would only work under fork: spawn and forkserver workers import the
+module afresh and find `None` there (`pool_initializer_global`,
+`module_level_value_unpassed`). Python 3.14 makes forkserver the default on
+Linux (gh-84559), so code that leaned on fork this way breaks there unless it
+names its start method.
+
+**Seen in the wild.** python/cpython#128145: a `Manager().dict()` proxy stored
+in a module global by the parent and used by `Pool` workers worked up to 3.13
+and raised `NameError` on 3.14, once the workers came from the fork server.
+Handing the object over through `initializer`/`initargs`, as here, works under
+every start method.
 """
 import argparse
 import multiprocessing

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mpmatrix.catalog import CaseError, load_catalog, load_case
+from mpmatrix.catalog import CaseError, load_case, load_catalog
 from mpmatrix.environment import Environment
 
 GOOD = '''"""A good case
@@ -139,11 +139,12 @@ def test_disjoint_overrides_are_accepted(tmp_path):
     (environment('3.9.16', implementation='pypy'), 'propagates'),
 ], ids=['in-range', 'patch-before', 'patch-since', 'other-os', 'implementation'])
 def test_expectation_applies_overrides(tmp_path, env, expected):
-    text = GOOD.replace('OVERRIDES = []', "OVERRIDES = [\n"
-                        "    {'before': '3.11', 'implementation': 'cpython', 'expect': {'spawn': 'error'}, 'why': 'a'},\n"
-                        "    {'since': '3.13.1', 'os': 'linux', 'implementation': 'cpython', 'expect': {'spawn': 'hang'}, 'why': 'b'},\n"
-                        "    {'implementation': 'pypy', 'expect': {'spawn': 'propagates'}, 'why': 'c'},\n"
-                        "]")
+    text = GOOD.replace('OVERRIDES = []', """OVERRIDES = [
+    {'before': '3.11', 'implementation': 'cpython', 'expect': {'spawn': 'error'}, 'why': 'a'},
+    {'since': '3.13.1', 'os': 'linux', 'implementation': 'cpython',
+     'expect': {'spawn': 'hang'}, 'why': 'b'},
+    {'implementation': 'pypy', 'expect': {'spawn': 'propagates'}, 'why': 'c'},
+]""")
     case = load_case(write_case(tmp_path, text))
     verdict, override = case.expectation('spawn', env)
     assert verdict == expected

@@ -98,3 +98,19 @@ def test_writing_invalid_data_leaves_the_old_file(tmp_path):
     with pytest.raises(ResultsError):
         results.write(path, [EnvironmentResults(environment(), [record(verdict='works')])])
     assert path.read_text() == before
+
+
+def test_a_write_killed_halfway_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [record()])])
+    before = path.read_text()
+
+    def dump_half_then_die(data, stream, **options):
+        stream.write('{"schema_version": 1, "environments": [')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(results.json, 'dump', dump_half_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        results.write(path, [EnvironmentResults(environment(), [record(verdict='isolated')])])
+    assert path.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ['x.json']

@@ -141,7 +141,7 @@ def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
 
 
 def _first_exception(stderr: str) -> str:
-    """Type of the first exception in a traceback on stderr (``_pickle.PicklingError`` -> ``PicklingError``)."""
+    """The first exception type on stderr, the root cause (``_pickle.PicklingError`` -> ``PicklingError``)."""
     lines = stderr.splitlines()
     for number, line in enumerate(lines):
         if line.strip() != TRACEBACK_HEADER:

@@ -1,0 +1,107 @@
+"""A Manager created at import time, outside the main guard
+
+The script starts a manager at module level, while the module is being
+imported, instead of inside the `if __name__ == '__main__':` block, and a
+child writes into a dict the manager serves. Under fork this works. Under
+spawn and forkserver the script dies before `main()` runs: the manager's own
+server process refuses to start another process while it is still importing
+the script ("An attempt has been made to start a new process before the
+current process has finished its bootstrapping phase").
+
+**Why.** `multiprocessing.Manager()` starts a server process, and every
+process that imports the script runs its module level again.
+
+- Under **fork**, the manager's server is a copy of the parent, made after
+  the module level has run; it goes straight to serving. Children are copies
+  too, never re-import the script, and share the dict through the proxy they
+  inherit.
+- Under **spawn**, the server is a fresh interpreter that first re-imports
+  the script as `__mp_main__` (to find the functions and classes it was sent).
+  That import reaches the same line and tries to start a manager of its own.
+  A spawning process checks first whether it is itself still being set up,
+  and raises `RuntimeError` rather than spawn processes without end. The
+  server exits, and the parent, waiting for the server's address, gets
+  `EOFError`.
+- Under **forkserver**, the server is forked from the fork server and then
+  imports the script too, with the same result. Releases whose fork server
+  preloads `__main__` (3.14; 3.13 from the GH-138609 backport of
+  python/cpython#126631) run the import in the fork server itself, which fails
+  the same way.
+
+The traceback on standard error shows the server's `RuntimeError` first,
+then the parent's `EOFError`. The same happens with any process, pool or
+manager started at module level, including inside a class body or a module
+the script imports.
+
+**Fix.** Create the manager inside `main()` with `with multiprocessing.Manager()
+as manager:` (`manager_dict`), and pass its proxies to the children.
+
+Since Linux's default start method became forkserver in Python 3.14
+(python/cpython#84559), and macOS's became spawn in 3.8, code that relied on
+fork's default fails there without a change of its own.
+
+**Seen in the wild.** abhinavsingh/proxy.py#233: a class attribute assigned
+`multiprocessing.Manager()` in a module imported at start-up broke the
+program on macOS with Python 3.8, where spawn had become the default; the fix
+(abhinavsingh/proxy.py#239) creates the manager at run time instead.
+"""
+import argparse
+import multiprocessing
+import os
+import signal
+
+FAMILY = 'managers'
+DIRECTION = 'child-to-parent'
+EXPECTED = {'fork': 'propagates', 'spawn': 'error', 'forkserver': 'error'}
+RELATED = ['manager_dict', 'no_main_guard', 'global_set_at_top_level']
+
+
+def start_method_from_command_line():
+    """The --start-method given to this script, or the platform's default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument('--start-method', default=multiprocessing.get_all_start_methods()[0])
+    return parser.parse_known_args()[0].start_method
+
+
+# A real program writes `manager = multiprocessing.Manager()` here and gets the
+# platform's default start method. This script must honour --start-method, but
+# the block at the bottom that applies it runs after this line, so the module
+# reads the option itself and leaves it in the environment for every process
+# that imports this file again (a spawned child gets the parent's command line
+# back; a preloading fork server may not: python/cpython#143706).
+START_METHOD = os.environ.setdefault('MANAGER_AT_IMPORT_START_METHOD',
+                                     start_method_from_command_line())
+
+# The pattern: a manager (a server process) started while the module is imported.
+manager = multiprocessing.get_context(START_METHOD).Manager()
+shared = manager.dict(value=0)
+
+
+def task():
+    print(f"Child before update: {shared['value']}")
+    shared['value'] = 100
+    print(f"Child after update: {shared['value']}")
+
+
+def main():
+    try:
+        child = multiprocessing.Process(target=task)
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            # The child raised (its traceback is on stderr) or a signal killed it.
+            crash = f' ({signal.Signals(-child.exitcode).name})' if child.exitcode < 0 else ''
+            print(f'verdict: error{crash}')
+            return
+        value = shared['value']
+    finally:
+        manager.shutdown()  # no with-block at module level: shut the server down by hand
+    print(f'Parent: {value}')
+    print('verdict:', 'propagates' if value == 100 else 'isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()
