@@ -17,16 +17,18 @@ get attribute 'Point' on <module '__mp_main__' ...>`.
   `sys.modules['__main__']` point at it), but that import does not run the
   code under the `__main__` guard, so `Point` is never defined there and the
   lookup fails while the child unpickles its arguments, before `task` runs.
-- Under **forkserver**, the child is forked from a fresh interpreter that
-  imports the script as `__mp_main__` in the same way (the child itself, or
-  from Python 3.13.8 and 3.14.1 the server, python/cpython#126631), and fails
-  the same way.
+- Under **forkserver**, the child is forked from a fresh interpreter, and the
+  script is imported as `__mp_main__` in the same way: by each child up to
+  Python 3.13.7 and 3.14.0, by the fork server itself from 3.13.8 and 3.14.1
+  (python/cpython#126631). Either way the guard keeps `Point` out, and the
+  child fails the same way.
 
 The parent only sees a child that exited with code 1, and the traceback on
 standard error. The fix is to define every class (and function) that crosses
 a process boundary at module level, outside the guard, or in an importable
-module. The same rule bites nested functions and lambdas used as targets, where
-the error surfaces in the parent as a `PicklingError` (`lambda_process_target`).
+module. The same rule bites lambdas and nested functions used as targets,
+except that those cannot even be pickled, so the parent's `start()` fails
+(`lambda_process_target`).
 """
 import argparse
 import multiprocessing

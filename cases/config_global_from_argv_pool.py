@@ -14,9 +14,7 @@ see the command line; under spawn and forkserver they see the defaults.
 - Under **spawn** and **forkserver**, each worker imports this file again
   as `__mp_main__`. That runs the top-level line that creates the
   defaults, but not the `__main__` block, so the arguments are never
-  parsed there and the settings stay at their defaults. (Reparsing
-  `sys.argv` in the worker would not be a fix either: with a preloading
-  fork server `sys.argv` was empty during the import, gh-143706.)
+  parsed there and the settings stay at their defaults.
 
 Nothing fails: the workers silently run with the wrong settings. Send the
 settings to every worker with `Pool(initializer=..., initargs=...)`

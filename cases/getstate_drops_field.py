@@ -30,7 +30,7 @@ copied, back it with shared memory or a manager (`instance_attribute_value`,
 import argparse
 import multiprocessing
 
-FAMILY = 'pickling'
+FAMILY = 'instance-attributes'
 DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
 RELATED = ['instance_attribute_plain', 'instance_attribute_value', 'manager_dict',

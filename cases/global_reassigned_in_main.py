@@ -15,7 +15,8 @@ parent's memory.
   imports this file again under the name `__mp_main__`, which runs the
   top-level code but not the `__main__` block (its `__name__` is not
   `'__main__'`), so `main()` never runs there and the global keeps its
-  top-level value. Only the target and its arguments are pickled across.
+  top-level value. Only the `Process` object is pickled across: the
+  target by name, its arguments by value.
 - Under **forkserver**, children are forked from a server process that
   never ran `main()`. On CPython 3.8-3.13.0 each child imports this file as
   `__mp_main__` like a spawn child; since gh-126631 (fixed in 3.14 and

@@ -4,11 +4,10 @@ Code that mixes contexts, for example a library that creates its locks with
 `multiprocessing.get_context('fork')` while the application starts processes
 with spawn, ends up handing a lock made for one start method to a child
 started by another. This case always mixes: the child is started with the
-chosen start method, and the lock comes from a *different* context, the fork
-context when the child is started with spawn or forkserver, and the spawn
-context when the child is started with fork (fork is the only way left to mix
-in that direction). The child takes the lock; if the parent then finds it
-taken, the lock is shared.
+chosen start method, and the lock comes from a *different* context. Under
+spawn and forkserver that is the fork context; under fork it is the spawn
+context (a forkserver-context lock would behave the same). The child takes the
+lock; if the parent then finds it taken, the lock is shared.
 
 - A **fork** child with a spawn-context lock works: fork pickles nothing, the
   child inherits the semaphore's memory mapping, and both processes use one
@@ -21,16 +20,19 @@ taken, the lock is shared.
   child crashed with a segmentation fault (`SIGSEGV`) when it used it. PyPy
   3.9, whose standard library predates the check, crashes the same way.
 
-**Why.** A `multiprocessing.Lock` is a POSIX named semaphore. When it is
-created for the fork context, its name is unlinked at once (fork children
-inherit the semaphore's memory and do not need the name, and an unlinked name
-cannot leak). Pickling a lock for a spawned child sends the semaphore's name,
-so that the child can `sem_open()` it again, and, for a nameless one, the
-only thing left: the raw `sem_t *` address from the parent's memory. The
-child dereferences an address that means nothing in its own address space
-and crashes. CPython 3.11.5 added the check that refuses to pickle a
-fork-context lock instead. A spawn- or forkserver-context lock keeps its name
-until it is garbage-collected, which is why it also works in a fork child.
+**Why.** A `multiprocessing.Lock` is a POSIX named semaphore.
+
+- A fork child needs no name: it inherits the parent's memory mapping of the
+  semaphore, whichever context created it, because nothing is pickled.
+- A spawn or forkserver child has to reopen the semaphore, so pickling a
+  lock sends its handle and its name, and the child calls `sem_open()` on the
+  name. A lock created for the fork context has no name any more: it was
+  unlinked at once, since fork children never need it and an unlinked name
+  cannot leak. Before 3.11.5 the child therefore received only the handle, a
+  raw `sem_t *` pointer into the *parent's* memory, and used it in its own
+  address space, where nothing lives at that address (on every run so far),
+  hence the crash. CPython 3.11.5 added the check that refuses to pickle a
+  fork-context lock instead.
 
 On Windows only the spawn context exists, and `get_context('fork')` raises
 `ValueError` before any lock is made. The fix is to create every

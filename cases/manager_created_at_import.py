@@ -1,8 +1,8 @@
 """A Manager created at import time, outside the main guard
 
 The script starts a manager at module level, while the module is being
-imported, instead of inside the `if __name__ == '__main__':` block, and a
-child writes into a dict the manager serves. Under fork this works. Under
+imported, instead of inside the `if __name__ == '__main__':` path; a child
+then writes into a dict that manager serves. Under fork this works. Under
 spawn and forkserver the script dies before `main()` runs: the manager's own
 server process refuses to start another process while it is still importing
 the script ("An attempt has been made to start a new process before the
@@ -11,39 +11,38 @@ current process has finished its bootstrapping phase").
 **Why.** `multiprocessing.Manager()` starts a server process, and every
 process that imports the script runs its module level again.
 
-- Under **fork**, the manager's server is a copy of the parent, made after
-  the module level has run; it goes straight to serving. Children are copies
-  too, never re-import the script, and share the dict through the proxy they
-  inherit.
+- Under **fork**, the manager's server is a copy of the parent made at that
+  line; it never runs the module again and goes straight to serving. The
+  child is a copy too, and reaches the dict through the proxy it inherits.
 - Under **spawn**, the server is a fresh interpreter that first re-imports
-  the script as `__mp_main__` (to find the functions and classes it was sent).
+  the script as `__mp_main__`, to find the functions and classes it is sent.
   That import reaches the same line and tries to start a manager of its own.
-  A spawning process checks first whether it is itself still being set up,
-  and raises `RuntimeError` rather than spawn processes without end. The
-  server exits, and the parent, waiting for the server's address, gets
-  `EOFError`.
+  Before starting any process this way, multiprocessing checks whether the
+  current process is itself still in that start-up import, and raises
+  `RuntimeError` instead of starting processes without end. The server
+  exits, and the parent, waiting for the server's address, gets `EOFError`.
 - Under **forkserver**, the server is forked from the fork server and then
   imports the script too, with the same result. Releases whose fork server
-  preloads `__main__` (3.14; 3.13 from the GH-138609 backport of
-  python/cpython#126631) run the import in the fork server itself, which fails
-  the same way.
+  really preloads `__main__` (the python/cpython#126631 fix of September
+  2025: 3.14, and 3.13 through GH-138609) run that import in the fork server
+  itself, which fails the same way.
 
-The traceback on standard error shows the server's `RuntimeError` first,
-then the parent's `EOFError`. The same happens with any process, pool or
-manager started at module level, including inside a class body or a module
-the script imports.
+Standard error shows the server's `RuntimeError` first, then the parent's
+`EOFError`. Any process, pool or manager started at module level does the
+same, including one started in a class body or in a module the script
+imports.
 
-**Fix.** Create the manager inside `main()` with `with multiprocessing.Manager()
-as manager:` (`manager_dict`), and pass its proxies to the children.
+**Fix.** Start the manager inside `main()`, as
+`with multiprocessing.Manager() as manager:` (`manager_dict`), and pass its
+proxies to the children. Code that only ever ran with fork, the default on
+Linux up to Python 3.13, breaks without any change of its own where the
+default is spawn (macOS since Python 3.8, bpo-33725; Windows) or forkserver
+(Linux from Python 3.14, python/cpython#84559).
 
-Since Linux's default start method became forkserver in Python 3.14
-(python/cpython#84559), and macOS's became spawn in 3.8, code that relied on
-fork's default fails there without a change of its own.
-
-**Seen in the wild.** abhinavsingh/proxy.py#233: a class attribute assigned
-`multiprocessing.Manager()` in a module imported at start-up broke the
-program on macOS with Python 3.8, where spawn had become the default; the fix
-(abhinavsingh/proxy.py#239) creates the manager at run time instead.
+**Seen in the wild.** abhinavsingh/proxy.py#233: a class attribute set to
+`multiprocessing.Manager()`, in a module imported at start-up, stopped the
+program on macOS with Python 3.8 with this `RuntimeError`; the fix moved the
+manager out of module scope (abhinavsingh/proxy.py#236).
 """
 import argparse
 import multiprocessing
@@ -64,11 +63,13 @@ def start_method_from_command_line():
 
 
 # A real program writes `manager = multiprocessing.Manager()` here and gets the
-# platform's default start method. This script must honour --start-method, but
-# the block at the bottom that applies it runs after this line, so the module
-# reads the option itself and leaves it in the environment for every process
-# that imports this file again (a spawned child gets the parent's command line
-# back; a preloading fork server may not: python/cpython#143706).
+# platform's default start method. This script must use the method given on its
+# command line instead, but the block at the bottom that applies --start-method
+# runs only after this line (and calling Manager() first would fix the method,
+# so that block would raise "context has already been set"). So the module reads
+# the option itself and leaves it in the environment for every process that
+# imports this file again: a spawned child gets the parent's command line back,
+# a preloading fork server may not (python/cpython#143706).
 START_METHOD = os.environ.setdefault('MANAGER_AT_IMPORT_START_METHOD',
                                      start_method_from_command_line())
 

@@ -27,9 +27,14 @@ The fix is to pass the file's *name* and let the child open it (append mode,
 one writer at a time or a lock if several), or to send the data back to the
 parent and let it do the writing (`queue_result`).
 
-**Seen in the wild.** Passing objects that hold open handles is a classic
-spawn-only failure; see the unpicklable-state reports listed for
-`socket_argument`.
+The file does not have to be a bare argument: spawn and forkserver pickle
+the whole `Process` object, so a file kept as an attribute of a `Process`
+subclass, or anywhere inside an argument, fails the same way.
+
+**Seen in the wild.** chrisspen/django-chroniker#208: a `Process` subclass
+kept an output stream (`sys.stdout` by default) as an attribute, and its
+`start()` failed with this `TypeError` on macOS with Python 3.8, the release
+that made spawn the default there.
 """
 import argparse
 import multiprocessing

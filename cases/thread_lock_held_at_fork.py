@@ -12,13 +12,14 @@ forkserver the child has a fresh, unlocked lock of its own and carries on.
   "locked" state included, but only the thread that called `fork()` is copied.
   The thread that would have released the lock does not exist in the child,
   so the child's `acquire()` blocks forever. The case detects this with
-  `join(timeout)`, kills the child and reports `hang`. The same happens,
-  invisibly, with locks you did not create: the ones inside `logging`
-  handlers, `queue.Queue`, C libraries' allocators and so on, which is why
-  POSIX allows only async-signal-safe calls in the child of a multi-threaded
-  process. Since Python 3.12 (gh-100228), `os.fork()` in a process with more
-  than one thread emits a `DeprecationWarning` in the parent saying exactly
-  that. Python hides it by default, because it is raised inside
+  `join(timeout)`, kills the child and reports `hang`. The same can happen,
+  invisibly, with locks you did not create: inside a `queue.Queue` another
+  thread was using, or inside a C library (CPython re-creates a few of its
+  own after fork, such as the import lock and `logging`'s handler locks).
+  That is why POSIX allows only async-signal-safe calls in the child of a
+  multi-threaded process. Since Python 3.12 (gh-100228), `os.fork()` in a
+  process with more than one thread emits a `DeprecationWarning` in the
+  parent saying exactly that. Python hides it by default, because it is raised inside
   `multiprocessing` rather than in `__main__`; test runners such as pytest
   show it, and so does this case, which turns the warning on. PyPy 3.9 does
   not warn.
@@ -36,10 +37,11 @@ its own lock. To make processes wait for each other, use a
 `value_increments_with_lock`); and avoid forking while other threads run,
 or fork before starting them.
 
-**Seen in the wild.** `osbuild/osbuild#2115` hit the Python 3.12
-`DeprecationWarning` for forking a multi-threaded process. Python 3.14 makes
-forkserver the default start method on Linux (gh-84559), largely to avoid
-this class of deadlock.
+**Seen in the wild.** `osbuild/osbuild#2115`: forking a multi-threaded
+process, and the Python 3.12 `DeprecationWarning` about it. Python 3.14 makes
+forkserver, whose server is single-threaded, the default start method on
+Linux (gh-84559); macOS has defaulted to spawn since 3.8, and Windows has
+only spawn.
 """
 import argparse
 import multiprocessing

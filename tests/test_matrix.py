@@ -12,9 +12,9 @@ from .conftest import ROOT
 CATALOG = load_catalog(ROOT / 'cases')
 
 
-@pytest.mark.parametrize('error', CATALOG.errors, ids=[e.path.stem for e in CATALOG.errors])
-def test_case_follows_the_contract(error):
-    pytest.fail(str(error), pytrace=False)
+def test_every_case_follows_the_contract():
+    """A broken case is left out of the matrix below; this test names it and its problems."""
+    assert not CATALOG.errors, '\n'.join(map(str, CATALOG.errors))
 
 
 @pytest.mark.parametrize('method', START_METHODS)
