@@ -31,7 +31,8 @@ def test_case_page_includes_the_source_and_explains_overrides(tmp_path):
     assert page.startswith('# A good case\n')
     assert '--8<-- "cases/queue_result.py"' in page
     assert '| macos | fork | error | No fork there. |' in page
-    assert '| linux-x86_64-cpython-3.12.1 | · | propagates | · |' in page
+    assert ('| linux-x86_64-cpython-3.12.1 | · | '
+            '<span class="verdict verdict-propagates">propagates</span> | · |') in page
 
 
 def test_printed_output_is_escaped(tmp_path):
@@ -43,7 +44,8 @@ def test_printed_output_is_escaped(tmp_path):
 
 def test_a_mismatch_is_marked_on_the_matrix(tmp_path):
     page = build(tmp_path, [record(method='fork', verdict='isolated')])['matrix.md']
-    assert '❌ isolated <small>expected propagates</small>' in page
+    assert ('<span class="mismatch" title="failed"><span class="verdict verdict-isolated">isolated'
+            '</span> <small>expected propagates</small></span>') in page
 
 
 def test_no_results_yet(tmp_path):
@@ -51,3 +53,10 @@ def test_no_results_yet(tmp_path):
     pages = site.pages(load_catalog(tmp_path), [])
     assert 'No results yet' in pages['matrix.md']
     assert 'No results for this case yet.' in pages['cases/queue_result.md']
+
+
+def test_related_cases_are_linked_by_title(tmp_path):
+    write_case(tmp_path, GOOD.replace('A good case', 'The fix'), 'the_fix')
+    write_case(tmp_path, GOOD.replace("RELATED = []", "RELATED = ['the_fix']"), 'the_problem')
+    page = site.pages(load_catalog(tmp_path), [])['cases/the_problem.md']
+    assert '- [The fix](the_fix.md) (`the_fix`)' in page

@@ -30,8 +30,9 @@ def pages(catalog, environments: list) -> dict:
                                     'environments': [entry.as_dict() for entry in environments]},
                                    indent=1, ensure_ascii=False),
     }
+    titles = {case.name: case.title for case in catalog.cases}
     for case in catalog.cases:
-        generated[f'cases/{case.name}.md'] = case_page(case, environments)
+        generated[f'cases/{case.name}.md'] = case_page(case, environments, titles)
     return generated
 
 
@@ -39,25 +40,25 @@ def records_by_key(entry) -> dict:
     return {record.key: record for record in entry.records}
 
 
-def verdict_cell(record, link='') -> str:
-    """``isolated``, ``error (PicklingError)``; a mismatch is struck through against the expectation."""
+def verdict_cell(record) -> str:
+    """A coloured verdict word (with the error type); a run that failed is outlined, with the expectation."""
     if record is None:
         return '·'
-    text = html.escape(record.verdict or 'broken')
+    word = record.verdict or 'broken'
+    text = f'<span class="verdict verdict-{word}">{html.escape(word)}</span>'
     if record.error_type:
         text += f' <small>({html.escape(record.error_type)})</small>'
     if record.outcome == 'failed':
-        text = f'❌ {text} <small>expected {html.escape(record.expected)}</small>'
-    if link:
-        text = f'[{text}]({link})'
+        text = (f'<span class="mismatch" title="failed">{text} '
+                f'<small>expected {html.escape(record.expected)}</small></span>')
     return text
 
 
 def matrix_page(catalog, environments: list) -> str:
     lines = ['# The matrix', '',
              'Every case under every start method, in every environment that ran it. '
-             '❌ marks a run whose verdict differed from the case\'s expectation or that broke '
-             'the case contract; `·` a run that is not in the results.', '']
+             'An outlined cell marks a run whose verdict differed from the case\'s expectation '
+             'or that broke the case contract; `·` a run that is not in the results.', '']
     if not environments:
         lines.append('!!! warning "No results yet"\n    Run `tox -e py,docs` to fill this page.')
         return '\n'.join(lines) + '\n'
@@ -94,7 +95,7 @@ def cases_index(catalog) -> str:
     return '\n'.join(lines)
 
 
-def case_page(case: Case, environments: list) -> str:
+def case_page(case: Case, environments: list, titles: dict) -> str:
     lines = [f'# {html.escape(case.title)}', '',
              f'**Family:** {FAMILY_LABELS[case.family]} · '
              f'**Direction:** {DIRECTION_LABELS[case.direction]} · '
@@ -113,7 +114,7 @@ def case_page(case: Case, environments: list) -> str:
     lines += _observed(case, environments)
     if case.related:
         lines += ['', '## Related', '']
-        lines += [f'- [{name}]({name}.md)' for name in case.related]
+        lines += [f'- [{html.escape(titles[name])}]({name}.md) (`{name}`)' for name in case.related]
     lines += ['', '## Source', '', f'Run it yourself: `python cases/{case.path.name} '
               '--start-method spawn`', '', '```python',
               f'--8<-- "cases/{case.path.name}"', '```', '']
