@@ -21,7 +21,8 @@ def build(tmp_path, records):
 
 def test_every_page_is_generated(tmp_path):
     pages = build(tmp_path, [record()])
-    assert set(pages) == {'matrix.md', 'cases/index.md', 'cases/queue_result.md', 'results.json'}
+    assert set(pages) == {'matrix.md', 'cases/index.md', 'cases/queue_result.md', 'results.json',
+                          'results.schema.json'}
     assert json.loads(pages['results.json'])['environments'][0]['environment']['id'] \
         == 'linux-x86_64-cpython-3.12.1'
 

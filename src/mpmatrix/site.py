@@ -29,6 +29,7 @@ def pages(catalog, environments: list) -> dict:
         'results.json': json.dumps({'schema_version': results.SCHEMA_VERSION,
                                     'environments': [entry.as_dict() for entry in environments]},
                                    indent=1, ensure_ascii=False),
+        'results.schema.json': results.SCHEMA_PATH.read_text(encoding='utf-8'),
     }
     titles = {case.name: case.title for case in catalog.cases}
     for case in catalog.cases:
