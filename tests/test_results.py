@@ -46,8 +46,8 @@ def test_merge_two_environments(tmp_path):
         env = environment(version)
         results.write(tmp_path / results.file_name(env), [EnvironmentResults(env, [record()])])
     merged = results.merge(results.results_files(tmp_path))
-    assert [entry.environment.id for entry in merged] == [
-        'linux-x86_64-cpython-3.13.0', 'linux-x86_64-cpython-3.8.18']
+    assert [entry.environment.id for entry in merged] == [  # by version, not by string
+        'linux-x86_64-cpython-3.8.18', 'linux-x86_64-cpython-3.13.0']
     results.write(tmp_path / 'merged.json', merged)
     assert len(results.read(tmp_path / 'merged.json')) == 2
 

@@ -31,7 +31,8 @@ def test_case_page_includes_the_source_and_explains_overrides(tmp_path):
     page = build(tmp_path, [record()])['cases/queue_result.md']
     assert page.startswith('# A good case\n')
     assert '--8<-- "cases/queue_result.py"' in page
-    assert '| macos | fork | error | No fork there. |' in page
+    assert ('| macos | fork | <span class="verdict verdict-error">error</span> | No fork there. |'
+            in page)
     assert ('| linux-x86_64-cpython-3.12.1 | · | '
             '<span class="verdict verdict-propagates">propagates</span> | · |') in page
 
@@ -61,3 +62,28 @@ def test_related_cases_are_linked_by_title(tmp_path):
     write_case(tmp_path, GOOD.replace("RELATED = []", "RELATED = ['the_fix']"), 'the_problem')
     page = site.pages(load_catalog(tmp_path), [])['cases/the_problem.md']
     assert '- [The fix](the_fix.md) (`the_fix`)' in page
+
+
+def test_a_title_is_plain_text_not_markdown(tmp_path):
+    write_case(tmp_path, GOOD.replace('A good case', 'A field dropped by __getstate__ | <b>'), 'odd')
+    pages = site.pages(load_catalog(tmp_path), [])
+    assert pages['cases/odd.md'].startswith(r'# A field dropped by \_\_getstate\_\_ \| &lt;b&gt;')
+    assert r'[A field dropped by \_\_getstate\_\_ \| &lt;b&gt;](odd.md)' in pages['cases/index.md']
+
+
+def test_the_summary_shows_agreement_once_and_disagreement_with_counts(tmp_path):
+    write_case(tmp_path, GOOD, 'queue_result')
+    catalog = load_catalog(tmp_path)
+    old, new = environment('3.8.18'), environment('3.13.0')
+    crash = record(method='fork', verdict='error', error_type='SIGSEGV')
+    raised = record(method='fork', verdict='error', error_type='RuntimeError')
+    page = site.pages(catalog, [
+        EnvironmentResults(old, [record(), crash, record(method='forkserver')]),
+        EnvironmentResults(new, [record(), raised, record(method='forkserver', verdict='isolated')]),
+    ])['matrix.md']
+    row = next(line for line in page.splitlines() if line.startswith('| [A good case]'))
+    fork, spawn, forkserver = row.split(' | ')[1:4]
+    assert fork == ('<span class="mismatch" title="failed somewhere"><span class="verdict '
+                    'verdict-error">error</span> <small>(RuntimeError, SIGSEGV)</small></span>')
+    assert spawn == '<span class="verdict verdict-propagates">propagates</span>'
+    assert 'isolated</span> <small title="linux-x86_64-cpython-3.13.0">×1</small>' in forkserver

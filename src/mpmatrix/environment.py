@@ -33,6 +33,11 @@ class Environment:
     def version_tuple(self) -> tuple:
         return parse_version(self.python_version)
 
+    @property
+    def sort_key(self) -> tuple:
+        """Group by platform and implementation, then order by version (3.8 before 3.10)."""
+        return self.os, self.machine, self.implementation, self.version_tuple, self.free_threaded
+
     def as_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data['available_start_methods'] = list(self.available_start_methods)

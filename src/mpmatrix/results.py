@@ -113,7 +113,7 @@ def write(path, environments: list) -> None:
     path = Path(path)
     data = {'schema_version': SCHEMA_VERSION,
             'environments': [entry.as_dict() for entry in
-                             sorted(environments, key=lambda entry: entry.environment.id)]}
+                             sorted(environments, key=lambda entry: entry.environment.sort_key)]}
     validate(data, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -159,7 +159,7 @@ def merge(paths) -> list:
                 raise ResultsError(f'{path}: environment {env_id} is also in {sources[env_id]}')
             sources[env_id] = path
             merged.append(entry)
-    return sorted(merged, key=lambda entry: entry.environment.id)
+    return sorted(merged, key=lambda entry: entry.environment.sort_key)
 
 
 def results_files(directory) -> list:

@@ -1,13 +1,15 @@
 """Turn the catalogue and the results into Markdown pages for mkdocs.
 
 Everything a case printed is untrusted text: it is HTML-escaped and shown in
-``<pre>`` blocks. Titles and explanations come from the case docstrings, which
-are reviewed Markdown.
+``<pre>`` blocks. Case titles are plain text and are escaped too; the
+explanations are the case docstrings' reviewed Markdown.
 """
 from __future__ import annotations
 
+import collections
 import html
 import json
+import re
 
 from mpmatrix import START_METHODS, results
 from mpmatrix.catalog import FAMILIES, Case
@@ -18,7 +20,18 @@ DIRECTION_LABELS = {
     'parent-to-child-after-start': 'parent → child, after start',
     'sibling-to-sibling': 'sibling → sibling',
 }
-FAMILY_LABELS = {family: family.replace('-', ' ').capitalize() for family in FAMILIES}
+FAMILY_LABELS = {
+    'instance-attributes': 'Instance attributes',
+    'globals-and-class-state': 'Globals and class state',
+    'shared-ctypes': 'Shared ctypes',
+    'managers': 'Managers',
+    'shared-memory': 'Shared memory',
+    'message-passing': 'Message passing',
+    'pools-and-executors': 'Pools and executors',
+    'process-wide-state': 'Process-wide state',
+    'pickling': 'Pickling and the entry point',
+}
+MARKDOWN_SPECIALS = re.compile(r'([\\`*_\[\]|#])')
 
 
 def pages(catalog, environments: list) -> dict:
@@ -37,38 +50,88 @@ def pages(catalog, environments: list) -> dict:
     return generated
 
 
+def text(value: str) -> str:
+    """Plain text made safe inside Markdown and HTML (titles, names, messages)."""
+    return MARKDOWN_SPECIALS.sub(r'\\\1', html.escape(value))
+
+
+def verdict_word(word: str) -> str:
+    return f'<span class="verdict verdict-{word}">{html.escape(word)}</span>'
+
+
+def verdict_cell(record) -> str:
+    """A coloured verdict (with the error type); a failed run is outlined, with the expectation."""
+    if record is None:
+        return '·'
+    cell = verdict_word(record.verdict or 'broken')
+    if record.error_type:
+        cell += f' <small>({html.escape(record.error_type)})</small>'
+    if record.outcome == 'failed':
+        cell = (f'<span class="mismatch" title="failed">{cell} '
+                f'<small>expected {html.escape(record.expected)}</small></span>')
+    return cell
+
+
+def summary_cell(records: list) -> str:
+    """One case x method across environments: the verdict if all agree, else each with where."""
+    if not records:
+        return '·'
+    by_verdict = collections.defaultdict(list)
+    for env_id, record in records:
+        by_verdict[record.verdict or 'broken'].append((env_id, record))
+    parts = []
+    for word, found in by_verdict.items():
+        types = sorted({record.error_type for _, record in found if record.error_type})
+        part = verdict_word(word) + (f' <small>({html.escape(", ".join(types))})</small>'
+                                     if types else '')
+        if len(by_verdict) > 1:
+            where = ', '.join(env_id for env_id, _ in found)
+            part += f' <small title="{html.escape(where)}">×{len(found)}</small>'
+        parts.append(part)
+    cell = '<br>'.join(parts)
+    if any(record.outcome == 'failed' for _, record in records):
+        cell = f'<span class="mismatch" title="failed somewhere">{cell}</span>'
+    return cell
+
+
 def records_by_key(entry) -> dict:
     return {record.key: record for record in entry.records}
 
 
-def verdict_cell(record) -> str:
-    """A coloured verdict word (with the error type); a run that failed is outlined, with the expectation."""
-    if record is None:
-        return '·'
-    word = record.verdict or 'broken'
-    text = f'<span class="verdict verdict-{word}">{html.escape(word)}</span>'
-    if record.error_type:
-        text += f' <small>({html.escape(record.error_type)})</small>'
-    if record.outcome == 'failed':
-        text = (f'<span class="mismatch" title="failed">{text} '
-                f'<small>expected {html.escape(record.expected)}</small></span>')
-    return text
-
-
 def matrix_page(catalog, environments: list) -> str:
-    lines = ['# The matrix', '',
-             'Every case under every start method, in every environment that ran it. '
-             'An outlined cell marks a run whose verdict differed from the case\'s expectation '
-             'or that broke the case contract; `·` a run that is not in the results.', '']
+    lines = ['# The matrix', '']
     if not environments:
         lines.append('!!! warning "No results yet"\n    Run `tox -e py,docs` to fill this page.')
         return '\n'.join(lines) + '\n'
-    for entry in environments:
-        env = entry.environment
-        by_key = records_by_key(entry)
-        lines += [f'## {env.id}', '',
+    indexed = [(entry.environment, records_by_key(entry)) for entry in environments]
+    names = ', '.join(f'[{env.id}](#{env.id.replace(".", "")})' for env, _ in indexed)
+    lines += [f'Every case under every start method, in {len(indexed)} environment(s): {names}.',
+              '',
+              'A cell shows the verdict every environment observed; where they disagree, each '
+              'verdict with the number of environments behind it (hover for which). An outlined '
+              'cell marks a run whose verdict differed from the case\'s expectation there or that '
+              'broke the case contract; `·` means no results.', '', '## At a glance', '']
+    for family in FAMILIES:
+        members = [case for case in catalog.cases if case.family == family]
+        if not members:
+            continue
+        lines += [f'### {FAMILY_LABELS[family]}', '',
+                  '| case | ' + ' | '.join(START_METHODS) + ' |',
+                  '|---|' + '---|' * len(START_METHODS)]
+        for case in members:
+            cells = [summary_cell([(env.id, by_key[(case.name, method)])
+                                   for env, by_key in indexed
+                                   if (case.name, method) in by_key
+                                   and by_key[(case.name, method)].outcome != 'skipped'])
+                     for method in START_METHODS]
+            lines.append(f'| [{text(case.title)}](cases/{case.name}.md) | '
+                         + ' | '.join(cells) + ' |')
+        lines.append('')
+    lines += ['## Per environment', '']
+    for env, by_key in indexed:
+        lines += [f'### {env.id}', '',
                   f'{env.implementation} {env.implementation_version} '
-                  f'(Python {env.python_version}) on {env.os} {html.escape(env.os_release)}, '
+                  f'(Python {env.python_version}) on {env.os} {text(env.os_release)}, '
                   f'default start method **{env.default_start_method}**.', '',
                   '| case | ' + ' | '.join(START_METHODS) + ' |',
                   '|---|' + '---|' * len(START_METHODS)]
@@ -80,42 +143,43 @@ def matrix_page(catalog, environments: list) -> str:
 
 
 def cases_index(catalog) -> str:
-    lines = ['# Cases', '', 'One pattern of sharing state between processes per page, '
-             'grouped by family.', '']
+    lines = ['# Cases', '', 'One pattern of sharing state between processes per page, grouped by '
+             'family, with what each start method is expected to do.', '']
     for family in FAMILIES:
         members = [case for case in catalog.cases if case.family == family]
         if not members:
             continue
-        lines += [f'## {FAMILY_LABELS[family]}', '', '| case | direction | fork | spawn | forkserver |',
-                  '|---|---|---|---|---|']
+        lines += [f'## {FAMILY_LABELS[family]}', '',
+                  '| case | direction | ' + ' | '.join(START_METHODS) + ' |',
+                  '|---|---|' + '---|' * len(START_METHODS)]
         for case in members:
-            lines.append(f'| [{html.escape(case.title)}]({case.name}.md) | '
-                         f'{DIRECTION_LABELS[case.direction]} | '
-                         + ' | '.join(case.expected[method] for method in START_METHODS) + ' |')
+            marks = ' | '.join(verdict_word(case.expected[method]) for method in START_METHODS)
+            lines.append(f'| [{text(case.title)}]({case.name}.md) | '
+                         f'{DIRECTION_LABELS[case.direction]} | {marks} |')
         lines.append('')
     return '\n'.join(lines)
 
 
 def case_page(case: Case, environments: list, titles: dict) -> str:
-    lines = [f'# {html.escape(case.title)}', '',
+    lines = [f'# {text(case.title)}', '',
              f'**Family:** {FAMILY_LABELS[case.family]} · '
              f'**Direction:** {DIRECTION_LABELS[case.direction]} · '
              f'**Source:** `{case.path.parent.name}/{case.path.name}`', '',
              case.explanation, '', '## Expected', '',
              '| start method | expected |', '|---|---|']
-    lines += [f'| {method} | {case.expected[method]} |' for method in START_METHODS]
+    lines += [f'| {method} | {verdict_word(case.expected[method])} |' for method in START_METHODS]
     if case.overrides:
         lines += ['', 'Where it differs:', '', '| where | start method | expected | why |',
                   '|---|---|---|---|']
         for override in case.overrides:
             for method, verdict in override.expect.items():
-                lines.append(f'| {override.describe()} | {method} | {verdict} | '
-                             f'{html.escape(override.why)} |')
+                lines.append(f'| {text(override.describe())} | {method} | {verdict_word(verdict)} '
+                             f'| {text(override.why)} |')
     lines += ['', '## Observed', '']
     lines += _observed(case, environments)
     if case.related:
         lines += ['', '## Related', '']
-        lines += [f'- [{html.escape(titles[name])}]({name}.md) (`{name}`)' for name in case.related]
+        lines += [f'- [{text(titles[name])}]({name}.md) (`{name}`)' for name in case.related]
     lines += ['', '## Source', '', f'Run it yourself: `python cases/{case.path.name} '
               '--start-method spawn`', '', '```python',
               f'--8<-- "cases/{case.path.name}"', '```', '']
@@ -133,26 +197,24 @@ def _observed(case: Case, environments: list) -> list:
     for env, by_key in runs:
         cells = [verdict_cell(by_key.get((case.name, method))) for method in START_METHODS]
         lines.append(f'| {env.id} | ' + ' | '.join(cells) + ' |')
-    lines += ['', '### Output', '']
+    lines += ['', '### Output', '', 'What the case printed, per environment and start method.', '']
     for env, by_key in runs:
         lines += [f'??? note "{env.id}"', '']
         for method in START_METHODS:
             record = by_key.get((case.name, method))
             if record is None or record.outcome == 'skipped':
                 continue
-            lines.append(f'    **{method}** — exit code {record.exit_code}, '
-                         f'{record.duration:.2f} s')
-            lines.append('')
-            lines.append(f'    <pre><code>{_escape_block(record.stdout)}</code></pre>')
+            lines += [f'    **{method}** — exit code {record.exit_code}, {record.duration:.2f} s', '',
+                      f'    <pre><code>{_escape_block(record.stdout)}</code></pre>']
             if record.stderr.strip():
                 lines += ['', '    stderr:', '',
                           f'    <pre><code>{_escape_block(record.stderr)}</code></pre>']
             for problem in record.problems:
-                lines += ['', f'    - problem: {html.escape(problem)}']
+                lines += ['', f'    - problem: {text(problem)}']
             lines.append('')
     return lines
 
 
-def _escape_block(text: str) -> str:
+def _escape_block(value: str) -> str:
     """Escape for a one-line HTML block inside an indented Markdown block: newlines as entities."""
-    return html.escape(text.rstrip('\n')).replace('\n', '&#10;') or '(nothing)'
+    return html.escape(value.rstrip('\n')).replace('\n', '&#10;') or '(nothing)'
