@@ -6,20 +6,29 @@ import sys
 import psutil
 import pytest
 
-LEAKY_TEST = '''
+# Run with a case-run tag: leaves a shared memory segment (Linux) and a grandchild that
+# is reparented when this script exits, out of reach of any process-tree walk.
+MESS = '''
+import subprocess, sys
+if sys.platform.startswith('linux'):
+    from multiprocessing import resource_tracker, shared_memory
+    segment = shared_memory.SharedMemory(create=True, size=8)
+    resource_tracker.unregister(segment._name, 'shared_memory')
+    segment.close()
+    print('SEGMENT', segment.name)
+sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print('LEFT', sleeper.pid)
+'''
+
+LEAKY_TEST = f'''
 import os, subprocess, sys
-from multiprocessing import resource_tracker, shared_memory
 from mpmatrix import processes
 
 def test_leaves_a_mess():
-    env = dict(os.environ, **{processes.TAG_VARIABLE: processes.new_tag()})
-    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], env=env)
-    print('LEFT', child.pid)
-    if sys.platform.startswith('linux'):
-        segment = shared_memory.SharedMemory(create=True, size=8)
-        resource_tracker.unregister(segment._name, 'shared_memory')
-        segment.close()
-        print('SEGMENT', segment.name)
+    env = dict(os.environ, **{{processes.TAG_VARIABLE: processes.new_tag()}})
+    print(subprocess.run([sys.executable, '-c', {MESS!r}], env=env, capture_output=True,
+                         text=True, check=True).stdout)
 '''
 
 
@@ -41,3 +50,15 @@ def test_a_clean_session_passes(pytester):
     result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin')
     assert result.ret == pytest.ExitCode.OK
     assert 'LEFT BEHIND' not in result.stdout.str()
+
+
+def test_a_test_that_leaves_a_child_behind_fails(pytester):
+    pytester.makepyfile(test_dangling='''
+import subprocess, sys
+
+def test_starts_and_forgets():
+    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+''')
+    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin')
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(['*the test left process(es) behind (now killed): pid *time.sleep(60)*'])

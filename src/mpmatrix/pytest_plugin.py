@@ -9,6 +9,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import psutil
 import pytest
 
 from mpmatrix import environment, leaks, processes, results
@@ -42,6 +43,18 @@ def current_environment():
 @pytest.fixture(scope='session')
 def case_timeout(request):
     return request.config.getoption('--case-timeout')
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_processes():
+    """Like CPython's dangling-process check: a test leaves no child process behind."""
+    yield
+    children = psutil.Process().children(recursive=True)
+    if children:
+        names = [processes.describe(child) for child in children]
+        processes.kill(children)
+        pytest.fail('the test left process(es) behind (now killed): ' + '; '.join(names),
+                    pytrace=False)
 
 
 @pytest.fixture
