@@ -42,3 +42,14 @@ def test_a_method_the_platform_lacks_is_skipped_and_recorded_unavailable(pyteste
     assert records[('queue_result', 'fork')]['verdict'] == 'unavailable'
     assert records[('queue_result', 'fork')]['outcome'] == 'skipped'
     assert records[('queue_result', 'spawn')]['verdict'] == 'propagates'
+
+
+def test_case_timeout_overrides_the_cases_own(pytester, tmp_path):
+    result = pytester.runpytest_subprocess(
+        f"{ROOT / 'tests' / 'test_matrix.py'}::test_case[thread_lock_held_at_fork-fork]",
+        f'--rootdir={ROOT}', '-p', 'no:cacheprovider', '--case-timeout=0.5',
+        f'--results-dir={tmp_path}')
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['*the runner killed the case after 0.5 s*'])
+    record = read_records(tmp_path)[('thread_lock_held_at_fork', 'fork')]
+    assert (record['verdict'], record['timed_out'], record['outcome']) == ('hang', True, 'failed')
