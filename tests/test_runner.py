@@ -1,6 +1,7 @@
 """runner: verdicts, errors, signals, hangs and leaks, on small deliberately broken cases."""
 from __future__ import annotations
 
+import multiprocessing
 import re
 import sys
 import time
@@ -14,6 +15,7 @@ from mpmatrix.catalog import load_case
 
 SCRIPTS = Path(__file__).parent / 'scripts'
 ROOT = Path(__file__).resolve().parent.parent
+FORK = 'fork' in multiprocessing.get_all_start_methods()
 posix_only = pytest.mark.skipif(sys.platform == 'win32', reason='POSIX signals')
 linux_only = pytest.mark.skipif(not sys.platform.startswith('linux'), reason='/dev/shm')
 
@@ -31,7 +33,7 @@ def test_a_good_case_reports_its_verdict():
 
 def test_a_hang_is_killed_with_its_whole_tree_within_timeout_plus_one_second():
     started = time.monotonic()
-    result = run('hang_with_grandchild', 'fork', timeout=2)
+    result = run('hang_with_grandchild', 'fork' if FORK else 'spawn', timeout=2)
     elapsed = time.monotonic() - started
     assert result.verdict == 'hang' and result.timed_out
     assert elapsed < 2 + 1 + runner.GRACE_SECONDS, elapsed
