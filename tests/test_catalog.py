@@ -1,10 +1,15 @@
 """catalog: every contract violation is one clear error naming the file and the problem."""
 from __future__ import annotations
 
+import ast
+import sys
+
 import pytest
 
 from mpmatrix.catalog import CaseError, load_case, load_catalog
 from mpmatrix.environment import Environment
+
+from .conftest import ROOT
 
 GOOD = '''"""A good case
 
@@ -103,6 +108,8 @@ BROKEN = {
                              'RELATED names the case itself'),
     'bad timeout': (GOOD.replace('RELATED = []', 'RELATED = []\nTIMEOUT = -1'),
                     'TIMEOUT must be a number'),
+    'misspelt declaration': (GOOD.replace('OVERRIDES = []', 'OVERIDES = []'),
+                             'OVERIDES looks like a misspelling of OVERRIDES'),
     'missing main guard': (GOOD.replace("if __name__ == '__main__':\n    main()", 'main()'),
                            "no `if __name__ == '__main__':` guard"),
 }
@@ -166,3 +173,16 @@ def test_a_broken_case_does_not_stop_the_others(tmp_path):
 def test_a_missing_directory_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match='no case directory'):
         load_catalog(tmp_path / 'nowhere')
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason='sys.stdlib_module_names is new in 3.10')
+def test_cases_import_only_the_standard_library():
+    offenders = []
+    for path in sorted((ROOT / 'cases').glob('*.py')):
+        for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
+                     else [])
+            offenders += [f'{path.name}: {name}' for name in names
+                          if name.split('.')[0] not in sys.stdlib_module_names]
+    assert offenders == []

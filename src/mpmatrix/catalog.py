@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 from pathlib import Path
 
 from mpmatrix import START_METHODS
@@ -187,9 +188,14 @@ def _module_literals(tree, problems) -> dict:
     literals = {}
     for node in tree.body:
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id in DECLARED):
+                and isinstance(node.targets[0], ast.Name)):
             continue
         name = node.targets[0].id
+        if name not in DECLARED:
+            typo = difflib.get_close_matches(name, DECLARED, n=1, cutoff=0.8)
+            if typo:
+                problems.append(f'{name} looks like a misspelling of {typo[0]}')
+            continue
         if name in literals:
             problems.append(f'{name} is assigned twice')
         try:
