@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from mpmatrix import leaks, runner
+from mpmatrix import leaks, processes, runner
 from mpmatrix.catalog import load_case
 
 SCRIPTS = Path(__file__).parent / 'scripts'
@@ -43,6 +44,26 @@ def test_a_hang_is_killed_with_its_whole_tree_within_timeout_plus_one_second():
     assert len(pids) == 2, result.stdout  # what it printed before it hung is kept
     assert not [pid for pid in pids if psutil.pid_exists(pid)
                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
+def test_an_interrupted_run_kills_the_case_and_its_children(monkeypatch):
+    tag = processes.new_tag()
+    monkeypatch.setattr(processes, 'new_tag', lambda: tag)
+    real_wait = subprocess.Popen.wait
+
+    def interrupted_wait(self, timeout=None):
+        if timeout is None:
+            return real_wait(self)
+        try:  # let the case start its child and grandchild, then press Ctrl-C
+            real_wait(self, timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, 'wait', interrupted_wait)
+    with pytest.raises(KeyboardInterrupt):
+        run('hang_with_grandchild')
+    assert processes.tagged(tag) == []
 
 
 def test_the_case_timeout_is_the_default():

@@ -58,13 +58,15 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 [python, str(path), '--start-method', start_method],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=workdir, env=env,
                 **_new_process_group())
+            timed_out = False
             try:
                 proc.wait(timeout=timeout)
-                timed_out = False
             except subprocess.TimeoutExpired:
                 timed_out = True
-                processes.kill(processes.run_processes(tag, proc.pid))
-                proc.wait()
+            finally:
+                if proc.returncode is None:  # timed out, or we were interrupted (Ctrl-C)
+                    processes.kill(processes.run_processes(tag, proc.pid))
+                    proc.wait()
             duration = time.monotonic() - started
             survivors = processes.reap(tag, proc.pid, GRACE_SECONDS)
         stdout = out_path.read_text(encoding='utf-8', errors='replace')
@@ -85,7 +87,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
 
 
 def _new_process_group() -> dict:
-    """Detach the case from our terminal signals (Ctrl-C goes to pytest, which kills the case)."""
+    """Detach the case from our terminal's signals: on Ctrl-C, run_case kills it itself."""
     if sys.platform == 'win32':
         return {'creationflags': subprocess.CREATE_NEW_PROCESS_GROUP}
     return {'start_new_session': True}
