@@ -23,6 +23,7 @@ def test_every_page_is_generated(tmp_path):
     pages = build(tmp_path, [record()])
     assert set(pages) == {'matrix.md', 'cases/index.md', 'cases/queue_result.md', 'results.json',
                           'results.schema.json'}
+    assert site.FILTER_BOX in pages['matrix.md'] and site.FILTER_BOX in pages['cases/index.md']
     assert json.loads(pages['results.json'])['environments'][0]['environment']['id'] \
         == 'linux-x86_64-cpython-3.12.1'
 

@@ -31,6 +31,9 @@ FAMILY_LABELS = {
     'process-wide-state': 'Process-wide state',
     'pickling': 'Pickling and the entry point',
 }
+# Filled in by docs/javascripts/filter.js: typing hides the table rows without every word.
+FILTER_BOX = ('<input class="table-filter" type="search" '
+              'placeholder="Filter rows: a case, a verdict, an exception, e.g. spawn error">')
 MARKDOWN_SPECIALS = re.compile(r'([\\`*_\[\]|#])')
 
 
@@ -110,7 +113,8 @@ def matrix_page(catalog, environments: list) -> str:
               'A cell shows the verdict every environment observed; where they disagree, each '
               'verdict with the number of environments behind it (hover for which). An outlined '
               'cell marks a run whose verdict differed from the case\'s expectation there or that '
-              'broke the case contract; `·` means no results.', '', '## At a glance', '']
+              'broke the case contract; `·` means no results.', '', FILTER_BOX, '',
+              '## At a glance', '']
     for family in FAMILIES:
         members = [case for case in catalog.cases if case.family == family]
         if not members:
@@ -144,7 +148,7 @@ def matrix_page(catalog, environments: list) -> str:
 
 def cases_index(catalog) -> str:
     lines = ['# Cases', '', 'One pattern of sharing state between processes per page, grouped by '
-             'family, with what each start method is expected to do.', '']
+             'family, with what each start method is expected to do.', '', FILTER_BOX, '']
     for family in FAMILIES:
         members = [case for case in catalog.cases if case.family == family]
         if not members:
