@@ -61,9 +61,11 @@ def test_an_interrupted_run_kills_the_case_and_its_children(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(subprocess.Popen, 'wait', interrupted_wait)
+    shm_before = leaks.snapshot()
     with pytest.raises(KeyboardInterrupt):
-        run('hang_with_grandchild')
+        run('hang_with_grandchild')  # under spawn its Event's semaphores are named
     assert processes.tagged(tag) == []
+    assert leaks.orphaned(leaks.snapshot() - shm_before) == set()
 
 
 def test_the_case_timeout_is_the_default():

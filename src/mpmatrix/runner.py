@@ -63,10 +63,11 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-            finally:
-                if proc.returncode is None:  # timed out, or we were interrupted (Ctrl-C)
-                    processes.kill(processes.run_processes(tag, proc.pid))
-                    proc.wait()
+                _kill(tag, proc)
+            except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
+                _kill(tag, proc)
+                leaks.remove(leaks.leaked_since(shm_before))
+                raise
             duration = time.monotonic() - started
             survivors = processes.reap(tag, proc.pid, GRACE_SECONDS)
         stdout = out_path.read_text(encoding='utf-8', errors='replace')
@@ -84,6 +85,12 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     for warning in leaks.tracker_warnings(stderr):
         run.problems.append(f'the resource tracker reported {warning} object(s) leaked')
     return run
+
+
+def _kill(tag: str, proc: subprocess.Popen) -> None:
+    """Kill the case and every process of its run, then reap the case."""
+    processes.kill(processes.run_processes(tag, proc.pid))
+    proc.wait()
 
 
 def _new_process_group() -> dict:
