@@ -39,10 +39,12 @@ def test_case_page_includes_the_source_and_explains_overrides(tmp_path):
 
 
 def test_printed_output_is_escaped(tmp_path):
-    hostile = '<script>alert(1)</script>\n```\n# heading'
+    hostile = '<script>alert(1)</script>\n```\n# super().__init__(obj) *x*'
     page = build(tmp_path, [record(stdout=hostile, stderr='<b>x</b>')])['cases/queue_result.md']
-    assert '<script>' not in page and '<b>' not in page
-    assert '&lt;script&gt;alert(1)&lt;/script&gt;&#10;```&#10;# heading' in page
+    assert '<script>' not in page and '<b>' not in page and '__init__' not in page
+    assert ('<pre><code>&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;&#10;&#96;&#96;&#96;&#10;'
+            '&#35; super&#40;&#41;&#46;&#95;&#95;init&#95;&#95;&#40;obj&#41; &#42;x&#42;</code></pre>'
+            ) in page
 
 
 def test_a_mismatch_is_marked_on_the_matrix(tmp_path):

@@ -35,6 +35,7 @@ FAMILY_LABELS = {
 FILTER_BOX = ('<input class="table-filter" type="search" '
               'placeholder="Filter rows: a case, a verdict, an exception, e.g. spawn error">')
 MARKDOWN_SPECIALS = re.compile(r'([\\`*_\[\]|#])')
+MARKDOWN_PUNCTUATION = re.compile(r'[\\`*_\[\]{}()#+\-.!|~^:"\']')
 
 
 def pages(catalog, environments: list) -> dict:
@@ -220,5 +221,12 @@ def _observed(case: Case, environments: list) -> list:
 
 
 def _escape_block(value: str) -> str:
-    """Escape for a one-line HTML block inside an indented Markdown block: newlines as entities."""
-    return html.escape(value.rstrip('\n')).replace('\n', '&#10;') or '(nothing)'
+    """Escape for a one-line HTML block inside an indented Markdown block.
+
+    Inside the collapsible block Markdown still reads the line, so besides HTML
+    escaping, every punctuation mark Markdown could act on (``__init__`` would
+    turn bold) and every newline becomes a character reference.
+    """
+    escaped = MARKDOWN_PUNCTUATION.sub(lambda match: f'&#{ord(match.group())};',
+                                       html.escape(value.rstrip('\n'), quote=False))
+    return escaped.replace('\n', '&#10;') or '(nothing)'
