@@ -42,12 +42,15 @@ def task(queue):
 
 def main():
     original = os.getcwd()
+    # Made before the chdir: under spawn and forkserver the queue's lock starts the
+    # resource tracker, a helper process that must not be left starting up in a
+    # directory about to be removed (CPython 3.13.0 cannot import socket there).
+    queue = multiprocessing.Queue()
     with tempfile.TemporaryDirectory() as workdir:
         # main() is called only from the __main__ block, so only the parent runs this line.
         os.chdir(workdir)
         try:
             print(f'Parent working directory: {os.getcwd()}')
-            queue = multiprocessing.Queue()
             child = multiprocessing.Process(target=task, args=(queue,))
             child.start()
             child.join()

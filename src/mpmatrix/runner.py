@@ -20,6 +20,7 @@ TRACEBACK_HEADER = 'Traceback (most recent call last):'
 # How long the fork server, resource tracker and manager servers may take to exit
 # on their own once the case's main process has ended.
 GRACE_SECONDS = 3.0
+SAMPLE_SECONDS = 0.05
 
 
 @dataclasses.dataclass
@@ -58,16 +59,15 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 [python, str(path), '--start-method', start_method],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=workdir, env=env,
                 **_new_process_group())
-            timed_out = False
+            seen = set()  # /dev/shm files the run's processes were seen using
             try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill(tag, proc)
+                timed_out = _wait(proc, started + timeout, seen)
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
-                _kill(tag, proc)
-                leaks.remove(leaks.leaked_since(shm_before))
+                _kill(tag, proc, seen)
+                leaks.remove(leaks.orphaned(leaks.snapshot() - shm_before, seen))
                 raise
+            if timed_out:
+                _kill(tag, proc, seen)
             duration = time.monotonic() - started
             survivors = processes.reap(tag, proc.pid, GRACE_SECONDS)
         stdout = out_path.read_text(encoding='utf-8', errors='replace')
@@ -78,7 +78,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     if survivors:
         run.problems.append('process(es) outlived the case and were killed: '
                             + '; '.join(survivors))
-    leaked = leaks.leaked_since(shm_before)
+    leaked = leaks.orphaned(leaks.snapshot() - shm_before, seen)
     if leaked:
         leaks.remove(leaked)
         run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked))}')
@@ -87,9 +87,26 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     return run
 
 
-def _kill(tag: str, proc: subprocess.Popen) -> None:
-    """Kill the case and every process of its run, then reap the case."""
-    processes.kill(processes.run_processes(tag, proc.pid))
+def _wait(proc: subprocess.Popen, deadline: float, seen: set) -> bool:
+    """Wait for the case until ``deadline`` (True if it did not end by then), sampling
+    meanwhile which /dev/shm files its processes use, so that a leak can be told apart
+    from what the cases running beside it use."""
+    while True:
+        try:
+            proc.wait(timeout=max(0.0, min(SAMPLE_SECONDS, deadline - time.monotonic())))
+            return False
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                return True
+            if leaks.SUPPORTED:
+                seen |= leaks.in_use(process.pid for process in processes.descendants(proc.pid))
+
+
+def _kill(tag: str, proc: subprocess.Popen, seen: set) -> None:
+    """Note what the run's processes use in /dev/shm, kill them all, then reap the case."""
+    victims = processes.run_processes(tag, proc.pid)
+    seen |= leaks.in_use(process.pid for process in victims)
+    processes.kill(victims)
     proc.wait()
 
 

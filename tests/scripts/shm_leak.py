@@ -1,6 +1,7 @@
 """Leaves a shared memory segment behind
 
-Creates a SharedMemory, unregisters it from the resource tracker, never unlinks it.
+Shares a SharedMemory with a child, then unregisters it from the resource tracker
+and never unlinks it.
 """
 import argparse
 import multiprocessing
@@ -13,8 +14,17 @@ EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
 from multiprocessing import resource_tracker, shared_memory
 
 
+def task(name):
+    segment = shared_memory.SharedMemory(name=name)
+    segment.buf[0] = 1
+    segment.close()
+
+
 def main():
     segment = shared_memory.SharedMemory(create=True, size=16)
+    child = multiprocessing.Process(target=task, args=(segment.name,))
+    child.start()
+    child.join()
     resource_tracker.unregister(segment._name, 'shared_memory')
     segment.close()
     print(f'leaked {segment.name}')
