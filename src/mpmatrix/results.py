@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import os
 import tempfile
@@ -62,10 +63,14 @@ def file_name(environment: Environment) -> str:
     return f'{environment.id}.json'
 
 
+@functools.lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding='utf-8')))
+
+
 def validate(data, source='results') -> None:
     """Raise ResultsError unless ``data`` follows the schema and has no duplicates."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding='utf-8'))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
+    errors = sorted(_validator().iter_errors(data),
                     key=lambda error: list(error.absolute_path))
     if errors:
         error = errors[0]
