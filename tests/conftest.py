@@ -1,5 +1,16 @@
 from pathlib import Path
 
+from mpmatrix import START_METHODS
+from mpmatrix.catalog import FAMILIES
+
 pytest_plugins = ['mpmatrix.pytest_plugin', 'pytester']
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """The matrix marks each cell with its start method and family: ``pytest -m spawn``, ``-m managers``."""
+    for method in START_METHODS:
+        config.addinivalue_line('markers', f'{method}: the matrix cells run under the {method} start method')
+    for family in FAMILIES:
+        config.addinivalue_line('markers', f'{family}: the matrix cells of the cases in the {family} family')

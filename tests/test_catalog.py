@@ -1,20 +1,24 @@
 """catalog: every contract violation is one clear error naming the file and the problem."""
 from __future__ import annotations
 
-import ast
+import dataclasses
+import multiprocessing
+import os
 import sys
+import threading
 
 import pytest
 
-from mpmatrix.catalog import CaseError, load_case, load_catalog
+from mpmatrix import casefile, runner
+from mpmatrix.casefile import NAME_RULE
+from mpmatrix.catalog import CaseError, Expectation, load_case, load_catalog, parse_expectation
 from mpmatrix.environment import Environment
-
-from .conftest import ROOT
 
 GOOD = '''"""A good case
 
 It explains itself.
 """
+import argparse
 import multiprocessing
 
 FAMILY = 'managers'
@@ -29,6 +33,9 @@ def main():
 
 
 if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
     main()
 '''
 
@@ -55,12 +62,28 @@ def test_a_good_case_loads(tmp_path):
     assert case.timeout == 20.0 and case.main_guard and not case.expects_stderr
 
 
+def override(text):
+    return GOOD.replace('OVERRIDES = []', f'OVERRIDES = [{text}]')
+
+
+GUARD = "if __name__ == '__main__':\n"
+FOUR_LINES = GOOD[GOOD.index(GUARD):]
+
 BROKEN = {
     'syntax error': (GOOD.replace('def main():', 'def main(:'), 'syntax error at line'),
     'no docstring': (GOOD.split('"""', 2)[2], 'no module docstring'),
     'title only': (GOOD.replace('\nIt explains itself.\n', ''), 'no explanation'),
+    'title runs on': (GOOD.replace('A good case\n\nIt', 'A good case that\nruns on. It'),
+                      'the title is the first line of the docstring, then a blank line'),
     'missing family': (GOOD.replace("FAMILY = 'managers'\n", ''), 'FAMILY is missing'),
     'unknown family': (GOOD.replace("'managers'", "'threads'"), "FAMILY 'threads' is not one of"),
+    'family not a string': (GOOD.replace("'managers'", "['managers']"),
+                            "FAMILY ['managers'] is not one of"),
+    'family annotated': (GOOD.replace("FAMILY = 'managers'", "FAMILY: str = 'managers'"),
+                         'FAMILY must be assigned alone'),
+    'declarations unpacked': (GOOD.replace("FAMILY = 'managers'\nDIRECTION = 'child-to-parent'",
+                                           "FAMILY, DIRECTION = 'managers', 'child-to-parent'"),
+                              'FAMILY must be assigned alone, as `FAMILY = literal` (line 8)'),
     'unknown direction': (GOOD.replace("'child-to-parent'", "'up'"), "DIRECTION 'up' is not one of"),
     'unknown start method': (GOOD.replace("'forkserver':", "'vfork':"),
                              "unknown start method 'vfork'"),
@@ -68,50 +91,119 @@ BROKEN = {
                              'lacks start method(s): forkserver'),
     'unknown verdict': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'works'"),
                         "EXPECTED['spawn'] is 'works'"),
+    'verdict not a string': (GOOD.replace("'spawn': 'isolated'", "'spawn': ['isolated']"),
+                             "EXPECTED['spawn'] is ['isolated']"),
     'unavailable is not expectable': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'unavailable'"),
                                       "is 'unavailable', not a verdict a case can expect"),
+    'bare error': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'error'"),
+                   "EXPECTED['spawn'] is a bare 'error': name the error"),
+    'error without a space': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'error(RuntimeError)'"),
+                              "not 'error (TYPE)'"),
+    'error type with a space': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'error (Runtime Error)'"),
+                                "not 'error (TYPE)'"),
+    'type on another verdict': (GOOD.replace("'spawn': 'isolated'", "'spawn': 'isolated (RuntimeError)'"),
+                                'not a verdict a case can expect'),
     'not a literal': (GOOD.replace("FAMILY = 'managers'", "FAMILY = 'man' + 'agers'"),
                       'FAMILY must be a plain literal'),
+    'unhashable literal': (GOOD.replace('RELATED = []', 'RELATED = {[1]: 2}'),
+                           'RELATED must be a plain literal'),
     'assigned twice': (GOOD.replace("RELATED = []", "RELATED = []\nRELATED = []"),
                        'RELATED is assigned twice'),
-    'override without condition': (
-        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'expect': {'fork': 'error'}, 'why': 'x'}]"),
-        'OVERRIDES[1] needs a condition'),
-    'override with a bad version': (
-        GOOD.replace('OVERRIDES = []',
-                     "OVERRIDES = [{'since': '3.x', 'expect': {'fork': 'error'}, 'why': 'x'}]"),
-        "OVERRIDES[1]['since']: not a version"),
+    'override without condition': (override("{'expect': {'fork': 'hang'}, 'why': 'x'}"),
+                                   'OVERRIDES[1] needs a condition'),
+    'override with a bare error': (override("{'os': 'macos', 'expect': {'fork': 'error'}, 'why': 'x'}"),
+                                   "OVERRIDES[1][expect]['fork'] is a bare 'error'"),
+    'override with a bad version': (override("{'since': '3.x', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+                                    "OVERRIDES[1]['since']: not a version"),
+    'override version as a number': (
+        override("{'since': 3.10, 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        "OVERRIDES[1]['since'] must be a string such as '3.10' (the number 3.1 would read"),
     'override range backwards': (
-        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'since': '3.12', 'before': '3.10', "
-                                       "'expect': {'fork': 'error'}, 'why': 'x'}]"),
+        override("{'since': '3.12', 'before': '3.10', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
         'since 3.12 is not before 3.10'),
-    'override without why': (
-        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'os': 'macos', 'expect': {'fork': 'error'}}]"),
-        'needs a "why"'),
+    'override without why': (override("{'os': 'macos', 'expect': {'fork': 'hang'}}"),
+                             'needs a "why"'),
     'override with unknown key': (
-        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'os': 'macos', 'arch': 'arm64', "
-                                       "'expect': {'fork': 'error'}, 'why': 'x'}]"),
-        'unknown key(s): arch'),
+        override("{'os': 'macos', 'arch': 'arm64', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        "unknown key(s): 'arch'"),
+    'override with odd keys': (override("{1: 2, 'os': 'macos', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+                               'unknown key(s): 1'),
     'override with unknown os': (
-        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'os': 'darwin', "
-                                       "'expect': {'fork': 'error'}, 'why': 'x'}]"),
+        override("{'os': 'darwin', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
         "OVERRIDES[1][os] 'darwin' is not one of"),
+    'override os not a string': (
+        override("{'os': ['linux'], 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        "OVERRIDES[1][os] ['linux'] is not one of"),
+    'implementation version without implementation': (
+        override("{'implementation_version': {'since': '7.3.10'}, 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        'OVERRIDES[1][implementation_version] needs an implementation too'),
+    'implementation version not a range': (
+        override("{'implementation': 'pypy', 'implementation_version': '7.3.10', "
+                 "'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        "OVERRIDES[1][implementation_version] must be a dict with 'since' and/or 'before'"),
+    'implementation version as a number': (
+        override("{'implementation': 'pypy', 'implementation_version': {'before': 7.3}, "
+                 "'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        "OVERRIDES[1][implementation_version]['before'] must be a string"),
+    'implementation range backwards': (
+        override("{'implementation': 'pypy', 'implementation_version': {'since': '7.3.12', "
+                 "'before': '7.3.10'}, 'expect': {'fork': 'hang'}, 'why': 'x'}"),
+        'since 7.3.12 is not before 7.3.10'),
     'overlapping overrides': (
         GOOD.replace('OVERRIDES = []', "OVERRIDES = [\n"
-                     "    {'since': '3.8', 'before': '3.11', 'expect': {'spawn': 'error'}, 'why': 'a'},\n"
-                     "    {'since': '3.10.2', 'os': 'linux', 'expect': {'spawn': 'hang'}, 'why': 'b'},\n"
+                     "    {'since': '3.8', 'before': '3.11', 'expect': {'spawn': 'hang'}, 'why': 'a'},\n"
+                     "    {'since': '3.10.2', 'os': 'linux', 'expect': {'spawn': 'propagates'},\n"
+                     "     'why': 'b'},\n"
+                     "]"),
+        'OVERRIDES[1] and OVERRIDES[2] overlap'),
+    'overlapping implementation versions': (
+        GOOD.replace('OVERRIDES = []', "OVERRIDES = [\n"
+                     "    {'implementation': 'pypy', 'implementation_version': {'before': '7.3.12'},\n"
+                     "     'expect': {'spawn': 'hang'}, 'why': 'a'},\n"
+                     "    {'implementation': 'pypy', 'implementation_version': {'since': '7.3.11'},\n"
+                     "     'expect': {'spawn': 'propagates'}, 'why': 'b'},\n"
                      "]"),
         'OVERRIDES[1] and OVERRIDES[2] overlap'),
     'related is not a list': (GOOD.replace('RELATED = []', "RELATED = 'other'"),
                               'RELATED must be a list'),
+    'related holds a dict': (GOOD.replace('RELATED = []', "RELATED = [{'a': 1}]"),
+                             'RELATED must be a list'),
     'related names itself': (GOOD.replace('RELATED = []', "RELATED = ['good_case']"),
                              'RELATED names the case itself'),
+    'related names no case': (GOOD.replace('RELATED = []', "RELATED = ['../etc/passwd']"),
+                              'which is not a case name'),
     'bad timeout': (GOOD.replace('RELATED = []', 'RELATED = []\nTIMEOUT = -1'),
                     'TIMEOUT must be a number'),
-    'misspelt declaration': (GOOD.replace('OVERRIDES = []', 'OVERIDES = []'),
-                             'OVERIDES looks like a misspelling of OVERRIDES'),
-    'missing main guard': (GOOD.replace("if __name__ == '__main__':\n    main()", 'main()'),
-                           "no `if __name__ == '__main__':` guard"),
+    'timeout as a string': (GOOD.replace('RELATED = []', "RELATED = []\nTIMEOUT = '3'"),
+                            'TIMEOUT must be a number'),
+    'missing main guard': (GOOD.replace(FOUR_LINES, 'main()\n'), "no `if __name__ == '__main__':` guard"),
+    'guard without the start method': (GOOD.replace(FOUR_LINES, GUARD + '    main()\n'),
+                                       'must read --start-method and pass it to '
+                                       'multiprocessing.set_start_method'),
+    'missing guard without import-time idiom': (
+        GOOD.replace(FOUR_LINES, 'main()\n').replace('RELATED = []', 'RELATED = []\nMAIN_GUARD = False'),
+        "MAIN_GUARD = False needs START_METHOD_AT = 'import'"),
+    'unknown start method place': (GOOD.replace('RELATED = []', "RELATED = []\nSTART_METHOD_AT = 'top'"),
+                                   "START_METHOD_AT 'top' is not one of: main, import"),
+    'third-party import': (GOOD.replace('import argparse\n', 'import argparse\nimport psutil\n'),
+                           'line 6: imports psutil, which is not in the standard library'),
+    'nested third-party import': (
+        GOOD.replace("    print('verdict", "    from pytest import approx\n    print('verdict"),
+        'imports pytest, which is not in the standard library'),
+    'dynamic third-party import': (
+        GOOD.replace("    print('verdict", "    __import__('psutil')\n    print('verdict"),
+        'imports psutil, which is not in the standard library'),
+    'relative import': (GOOD.replace('import argparse\n', 'import argparse\nfrom . import helper\n'),
+                        'line 6: a relative import'),
+    'snippet in the docstring': (GOOD.replace('It explains itself.', 'It explains itself.\n\n'
+                                              '--8<-- ".git/config"'),
+                                 'line 5 holds snippet syntax (--8<--)'),
+    'terminal escape in the title': (GOOD.replace('A good case', 'A good \x1b]0;pwned\x07case'),
+                                     'line 1 holds the control character U+001B'),
+    'bidirectional override': (GOOD.replace("    print('verdict", "    # \u202e}\n    print('verdict"),
+                               'holds the control character U+202E'),
+    'escaped snippet in the source': (GOOD.replace('def main():', '# ;--8<-- "/etc/passwd"\ndef main():'),
+                                      'holds snippet syntax (--8<--)'),
 }
 
 
@@ -124,38 +216,199 @@ def test_each_violation_is_a_clear_error(tmp_path, text, message):
     assert message in str(raised.value)
 
 
-def test_missing_guard_is_fine_when_declared(tmp_path):
-    text = BROKEN['missing main guard'][0].replace('RELATED = []', 'RELATED = []\nMAIN_GUARD = False')
-    assert load_case(write_case(tmp_path, text)).main_guard is False
+@pytest.mark.parametrize('text, message', BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_case_is_reported_by_the_catalogue_never_raised(tmp_path, text, message):
+    broken = write_case(tmp_path, text)
+    write_case(tmp_path, GOOD, 'fine')
+    catalog = load_catalog(tmp_path)
+    assert [case.name for case in catalog.cases] == ['fine']
+    [error] = catalog.errors
+    assert error.path == broken and message in str(error)
+
+
+@pytest.mark.parametrize('typo, meant', [('OVERIDES', 'OVERRIDES'), ('EXPECTD', 'EXPECTED'),
+                                         ('FAMILLY', 'FAMILY'), ('RELATDE', 'RELATED'),
+                                         ('TIMEOUR', 'TIMEOUT'), ('MAINGUARD', 'MAIN_GUARD')])
+def test_a_near_miss_of_a_declaration_is_a_misspelling(tmp_path, typo, meant):
+    path = write_case(tmp_path, GOOD.replace('RELATED = []', f'RELATED = []\n{typo} = 3'))
+    with pytest.raises(CaseError, match=f'{typo} looks like a misspelling of {meant}'):
+        load_case(path)
+
+
+@pytest.mark.parametrize('name', ['TIMEOUT_S', 'EXPECTED_LINES', 'RELATED_NAMES', 'TIMEOUTS',
+                                  'START_METHOD', 'Family', 'expected'])
+def test_a_constant_of_the_cases_own_is_not_a_misspelling(tmp_path, name):
+    load_case(write_case(tmp_path, GOOD.replace('RELATED = []', f'RELATED = []\n{name} = 3')))
+
+
+def test_missing_guard_is_fine_when_declared_with_the_import_time_idiom(tmp_path):
+    text = GOOD.replace(FOUR_LINES, 'main()\n').replace('RELATED = []', (
+        "RELATED = []\nMAIN_GUARD = False\nSTART_METHOD_AT = 'import'\n"
+        "parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
+        "parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())\n"
+        "START_METHOD = parser.parse_known_args()[0].start_method\n"
+        "context = multiprocessing.get_context(START_METHOD)\n"))
+    case = load_case(write_case(tmp_path, text))
+    assert (case.main_guard, case.start_method_at) == (False, 'import')
+
+
+IMPORT_TIME = '''"""set_start_method called while the module is imported
+
+The start method is set at import time, outside the guard. A spawned child
+imports the module again, after multiprocessing has set its start method, and
+the call raises "context has already been set".
+"""
+import argparse
+import multiprocessing
+
+FAMILY = 'process-wide-state'
+DIRECTION = 'parent-to-child-at-start'
+EXPECTED = {'fork': 'propagates', 'spawn': 'error (RuntimeError)',
+            'forkserver': 'error (RuntimeError)'}
+START_METHOD_AT = 'import'
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+START_METHOD = parser.parse_known_args()[0].start_method
+
+multiprocessing.set_start_method(START_METHOD)  # the pattern: at import, outside the guard
+
+
+def task(answer):
+    answer.put('hello')
+
+
+def main():
+    answer = multiprocessing.Queue()
+    child = multiprocessing.Process(target=task, args=(answer,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        print('verdict: error')
+        return
+    print('verdict:', 'propagates' if answer.get() == 'hello' else 'isolated')
+
+
+if __name__ == '__main__':
+    main()
+'''
+
+
+def test_the_import_time_idiom_is_validated(tmp_path):
+    case = load_case(write_case(tmp_path, IMPORT_TIME, 'start_method_at_import'))
+    assert case.start_method_at == 'import'
+    for broken in ('START_METHOD = parser.parse_known_args()[0].start_method\n',
+                   "parser.add_argument('--start-method', "
+                   'choices=multiprocessing.get_all_start_methods())\n'):
+        path = write_case(tmp_path, IMPORT_TIME.replace(broken, ''), 'start_method_at_import')
+        with pytest.raises(CaseError, match="START_METHOD_AT = 'import' needs the import-time idiom"):
+            load_case(path)
+
+
+@pytest.mark.parametrize('method, observed', [('fork', 'propagates'),
+                                              ('spawn', 'error (RuntimeError)')])
+def test_an_import_time_case_runs_under_the_harness(tmp_path, method, observed):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f'{method} is not available here')
+    case = load_case(write_case(tmp_path, IMPORT_TIME, 'start_method_at_import'))
+    run = runner.run_case(case, method)
+    assert run.problems == []
+    assert str(Expectation(run.verdict, run.error_type)) == observed
+    assert case.expectation(method, environment()).matches(run.verdict, run.error_type)
 
 
 def test_disjoint_overrides_are_accepted(tmp_path):
     text = GOOD.replace('OVERRIDES = []', "OVERRIDES = [\n"
-                        "    {'before': '3.11', 'expect': {'spawn': 'error'}, 'why': 'a'},\n"
-                        "    {'since': '3.11', 'expect': {'spawn': 'hang'}, 'why': 'b'},\n"
-                        "    {'os': 'windows', 'expect': {'fork': 'error'}, 'why': 'c'},\n"
+                        "    {'before': '3.11', 'expect': {'spawn': 'error (SIGSEGV)'}, 'why': 'a'},\n"
+                        "    {'since': '3.11', 'expect': {'spawn': 'error (RuntimeError)'}, 'why': 'b'},\n"
+                        "    {'os': 'windows', 'expect': {'fork': 'error (0xC0000005)'}, 'why': 'c'},\n"
+                        "    {'implementation': 'pypy', 'implementation_version': {'before': '7.3.11'},\n"
+                        "     'expect': {'forkserver': 'error (pickle.PicklingError)'}, 'why': 'd'},\n"
+                        "    {'implementation': 'pypy', 'implementation_version': {'since': '7.3.11'},\n"
+                        "     'expect': {'forkserver': 'hang'}, 'why': 'e'},\n"
                         "]")
-    assert len(load_case(write_case(tmp_path, text)).overrides) == 3
+    assert len(load_case(write_case(tmp_path, text)).overrides) == 5
+
+
+EXPECTATION_OVERRIDES = """OVERRIDES = [
+    {'before': '3.11', 'implementation': 'cpython', 'expect': {'spawn': 'error (SIGSEGV)'}, 'why': 'a'},
+    {'since': '3.13.1', 'os': 'linux', 'implementation': 'cpython',
+     'expect': {'spawn': 'hang'}, 'why': 'b'},
+    {'implementation': 'pypy', 'implementation_version': {'since': '7.3.10', 'before': '7.3.12'},
+     'expect': {'spawn': 'error (pickle.PicklingError)'}, 'why': 'c'},
+]"""
+
+
+def pypy(implementation_version):
+    return dataclasses.replace(environment('3.9.16', implementation='pypy'),
+                               implementation_version=implementation_version)
 
 
 @pytest.mark.parametrize('env, expected', [
-    (environment('3.10.13'), 'error'),
+    (environment('3.10.13'), 'error (SIGSEGV)'),
     (environment('3.13.0'), 'isolated'),
     (environment('3.13.1'), 'hang'),
     (environment('3.13.1', os='macos'), 'isolated'),
-    (environment('3.9.16', implementation='pypy'), 'propagates'),
-], ids=['in-range', 'patch-before', 'patch-since', 'other-os', 'implementation'])
+    (pypy('7.3.11'), 'error (pickle.PicklingError)'),
+    (pypy('7.3.12'), 'isolated'),
+    (pypy('7.3.9'), 'isolated'),
+    (pypy('not a version'), 'isolated'),
+], ids=['in-range', 'patch-before', 'patch-since', 'other-os', 'implementation-version-in-range',
+        'implementation-version-before', 'implementation-version-since', 'unparsable-version'])
 def test_expectation_applies_overrides(tmp_path, env, expected):
-    text = GOOD.replace('OVERRIDES = []', """OVERRIDES = [
-    {'before': '3.11', 'implementation': 'cpython', 'expect': {'spawn': 'error'}, 'why': 'a'},
-    {'since': '3.13.1', 'os': 'linux', 'implementation': 'cpython',
-     'expect': {'spawn': 'hang'}, 'why': 'b'},
-    {'implementation': 'pypy', 'expect': {'spawn': 'propagates'}, 'why': 'c'},
-]""")
+    case = load_case(write_case(tmp_path, GOOD.replace('OVERRIDES = []', EXPECTATION_OVERRIDES)))
+    expectation = case.expectation('spawn', env)
+    assert str(expectation) == expected
+    assert (expectation.override is None) == (expected == 'isolated')
+
+
+def test_override_describes_where_it_applies(tmp_path):
+    case = load_case(write_case(tmp_path, GOOD.replace('OVERRIDES = []', EXPECTATION_OVERRIDES)))
+    assert [override.describe() for override in case.overrides] == [
+        'Python < 3.11, cpython', '3.13.1 ≤ Python, linux, cpython', '7.3.10 ≤ pypy < 7.3.12']
+
+
+@pytest.mark.parametrize('text', ['error (RuntimeError)', 'error (_pickle.PicklingError)',
+                                  'error (multiprocessing.context.AuthenticationError)',
+                                  'error (SIGSEGV)', 'error (0xC0000005)'])
+def test_an_error_expectation_names_its_type(text):
+    verdict, error_type = parse_expectation(text)
+    assert verdict == 'error' and f'error ({error_type})' == text
+
+
+def test_an_error_of_another_type_does_not_match():
+    expected = Expectation('error', 'RuntimeError')
+    assert expected.matches('error', 'RuntimeError')
+    assert not expected.matches('error', 'NameError')  # a typo in the case is not the pattern
+    assert not expected.matches('error', None)
+    assert not expected.matches('error', 'builtins.RuntimeError')
+    assert not expected.matches('hang', None)
+    assert not Expectation('error', '_pickle.PicklingError').matches('error', 'pickle.PicklingError')
+    assert Expectation('isolated').matches('isolated', None)
+    assert not Expectation('isolated').matches('propagates', None)
+
+
+def test_the_observed_error_type_is_the_first_traceback_with_its_module():
+    # manager_created_at_import under spawn: the server's RuntimeError, then the parent's EOFError.
+    two = ('Process SyncManager-1:\nTraceback (most recent call last):\n  File "x", line 1\n'
+           '    raise RuntimeError(...)\nRuntimeError: An attempt has been made to start a new '
+           'process before the\ncurrent process has finished its bootstrapping phase.\n'
+           'Traceback (most recent call last):\n  File "y", line 2\n    raise EOFError\nEOFError\n')
+    assert runner._first_exception(two) == 'RuntimeError'
+    pickling = ('Traceback (most recent call last):\n  File "z", line 3\n    dump(obj)\n'
+                "_pickle.PicklingError: Can't pickle <function <lambda>>\n")
+    assert runner._first_exception(pickling) == '_pickle.PicklingError'  # CPython
+    assert runner._first_exception(pickling.replace('_pickle', 'pickle')) == 'pickle.PicklingError'  # PyPy
+
+
+def test_a_typo_fails_a_case_that_expects_another_error(tmp_path):
+    """The case means to show a RuntimeError; a misspelt name raises NameError first."""
+    text = GOOD.replace("'spawn': 'isolated'", "'spawn': 'error (RuntimeError)'").replace(
+        "    print('verdict: propagates')", "    raise RuntimeErorr('context has already been set')")
     case = load_case(write_case(tmp_path, text))
-    verdict, override = case.expectation('spawn', env)
-    assert verdict == expected
-    assert (override is None) == (expected == 'isolated')
+    run = runner.run_case(case, 'spawn')
+    assert (run.verdict, run.error_type) == ('error', 'NameError')
+    assert not case.expectation('spawn', environment()).matches(run.verdict, run.error_type)
 
 
 def test_a_broken_case_does_not_stop_the_others(tmp_path):
@@ -170,19 +423,95 @@ def test_a_broken_case_does_not_stop_the_others(tmp_path):
     assert 'RELATED names unknown case(s): nowhere' in messages['dangling']
 
 
+@pytest.mark.parametrize('name', ['1digit_name', 'with space', 'ünï_case', 'dash-name', 'CamelCase'])
+def test_a_case_name_must_be_a_lowercase_identifier(tmp_path, name):
+    write_case(tmp_path, GOOD, name)
+    [error] = load_catalog(tmp_path).errors
+    assert error.path.name == f'{name}.py'
+    assert f'is not a valid case name: {NAME_RULE}' in str(error)
+
+
+def test_a_case_may_not_shadow_a_standard_library_module(tmp_path):
+    [error] = load_catalog(write_case(tmp_path, GOOD, 'queue').parent).errors
+    assert "'queue' is a standard-library module: cases/queue.py would shadow it" in str(error)
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='no FIFOs here')
+def test_a_fifo_named_like_a_case_is_refused_without_blocking(tmp_path):
+    write_case(tmp_path, GOOD, 'fine')
+    fifo = tmp_path / 'x.py'
+    os.mkfifo(fifo)
+    loaded = []
+    reader = threading.Thread(target=lambda: loaded.append(load_catalog(tmp_path)), daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # release the blocked reader before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail('load_catalog blocked on a FIFO')
+    [catalog] = loaded
+    assert [case.name for case in catalog.cases] == ['fine']
+    assert [str(error) for error in catalog.errors] == [f'{fifo}: is not a regular file']
+
+
+def test_symlinks_and_directories_are_refused(tmp_path):
+    cases = tmp_path / 'cases'
+    cases.mkdir()
+    write_case(cases, GOOD, 'fine')
+    secret = write_case(tmp_path, GOOD, 'outside')
+    try:
+        (cases / 'linked.py').symlink_to(secret)
+        (cases / 'dangling.py').symlink_to(tmp_path / 'nowhere.py')
+    except (OSError, NotImplementedError):
+        pytest.skip('cannot create symlinks here')
+    (cases / 'folder.py').mkdir()
+    catalog = load_catalog(cases)
+    assert [case.name for case in catalog.cases] == ['fine']
+    messages = {error.path.stem: str(error) for error in catalog.errors}
+    assert 'is a symbolic link' in messages['linked'] and 'is a symbolic link' in messages['dangling']
+    assert 'is not a regular file' in messages['folder']
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / 'with_bom.py'
+    path.write_bytes(b'\xef\xbb\xbf' + GOOD.encode())
+    case = load_case(path)
+    assert (case.title, case.explanation) == ('A good case', 'It explains itself.')
+
+
+@pytest.mark.parametrize('data, message', [
+    (GOOD.replace('It explains', 'It\0explains').encode(), 'has a NUL byte at line 3'),
+    (GOOD.replace('FAMILY', '# caf\xe9\nFAMILY').encode('latin-1'), 'is not UTF-8 text: invalid '
+                                                                   'continuation byte at line 8'),
+    (b'x' * 1_000_001, 'is larger than 1000000 bytes'),
+])
+def test_unreadable_text_is_located(tmp_path, data, message):
+    path = tmp_path / 'bad_text.py'
+    path.write_bytes(data)
+    [error] = load_catalog(tmp_path).errors
+    assert str(error) == f'{path}: {message}' or message in str(error)
+    assert 'line None' not in str(error)
+
+
+def test_the_standard_library_is_known_without_stdlib_module_names(monkeypatch):
+    """Python 3.8 and 3.9 have no sys.stdlib_module_names: where the module lives decides."""
+    monkeypatch.delattr(sys, 'stdlib_module_names', raising=False)
+    casefile.is_stdlib_module.cache_clear()
+    try:
+        known = {name: casefile.is_stdlib_module(name)
+                 for name in ('sys', 'json', 'multiprocessing', 'argparse', 'psutil', 'pytest',
+                              'jsonschema', 'no_such_module_anywhere')}
+    finally:
+        casefile.is_stdlib_module.cache_clear()
+    assert known == dict(sys=True, json=True, multiprocessing=True, argparse=True, psutil=False,
+                         pytest=False, jsonschema=False, no_such_module_anywhere=False)
+
+
+def test_the_standard_library_passes(tmp_path):
+    text = GOOD.replace('import argparse\n', 'import argparse\nimport os.path\nimport xml.dom.minidom\n'
+                        'from multiprocessing import shared_memory\nfrom concurrent import futures\n')
+    load_case(write_case(tmp_path, text))
+
+
 def test_a_missing_directory_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match='no case directory'):
         load_catalog(tmp_path / 'nowhere')
-
-
-@pytest.mark.skipif(sys.version_info < (3, 10), reason='sys.stdlib_module_names is new in 3.10')
-def test_cases_import_only_the_standard_library():
-    offenders = []
-    for path in sorted((ROOT / 'cases').glob('*.py')):
-        for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
-                     else [])
-            offenders += [f'{path.name}: {name}' for name in names
-                          if name.split('.')[0] not in sys.stdlib_module_names]
-    assert offenders == []

@@ -1,48 +1,66 @@
-"""The end-of-session check: whatever a case run leaves behind fails the session and is removed."""
+"""The end-of-session check: what a case run leaves behind fails the session and is removed;
+what no run of the session made is never blamed nor touched."""
 from __future__ import annotations
 
 import sys
+import uuid
+from pathlib import Path
 
 import psutil
 import pytest
 
-# Run with a case-run tag: leaves a shared memory segment (Linux) and a grandchild that
-# is reparented when this script exits, out of reach of any process-tree walk.
-MESS = '''
-import subprocess, sys
-if sys.platform.startswith('linux'):
-    from multiprocessing import resource_tracker, shared_memory
-    segment = shared_memory.SharedMemory(create=True, size=8)
-    resource_tracker.unregister(segment._name, 'shared_memory')
-    segment.close()
-    print('SEGMENT', segment.name)
-sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print('LEFT', sleeper.pid)
-'''
+from mpmatrix import leaks
 
-LEAKY_TEST = f'''
-import os, subprocess, sys
-from mpmatrix import processes
+SCRIPTS = Path(__file__).parent / 'scripts'
+linux_only = pytest.mark.skipif(not sys.platform.startswith('linux'), reason='subreaper, /dev/shm')
 
-def test_leaves_a_mess():
-    env = dict(os.environ, **{{processes.TAG_VARIABLE: processes.new_tag()}})
-    print(subprocess.run([sys.executable, '-c', {MESS!r}], env=env, capture_output=True,
-                         text=True, check=True).stdout)
+# The xdist worker dies in the middle of a run, after the case (a daemon that dropped its tag
+# and left its session, an untracked segment closed at once) and before the run's cleanup.
+WORKER_DIES_MID_RUN = f'''
+import os
+from pathlib import Path
+from mpmatrix import runner
+from mpmatrix.catalog import load_case
+
+def test_worker_dies_mid_run(monkeypatch):
+    monkeypatch.setattr(runner, '_outlived', lambda *args: os._exit(1))
+    runner.run_case(load_case(Path({str(SCRIPTS / 'escape_and_leak.py')!r})), 'spawn')
 '''
 
 
-def test_a_session_that_leaves_a_process_or_segment_behind_fails(pytester):
-    pytester.makepyfile(test_leaky=LEAKY_TEST)
-    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-s')
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
+@linux_only
+def test_what_a_run_whose_runner_died_left_behind_fails_the_session(pytester, monkeypatch, tmp_path):
+    report = tmp_path / 'report'
+    monkeypatch.setenv('MPMATRIX_TEST_REPORT', str(report))
+    pytester.makepyfile(test_dies=WORKER_DIES_MID_RUN)
+    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-p', 'xdist', '-n', '1',
+                                           '--max-worker-restart', '0')
+    assert result.ret != pytest.ExitCode.OK
     output = result.stdout.str()
-    pid = int(output.split('LEFT ')[1].split()[0])
-    assert f'mpmatrix: LEFT BEHIND by a case run: process pid {pid}' in output
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    if sys.platform.startswith('linux'):
-        segment = output.split('SEGMENT ')[1].split()[0].lstrip('/')
-        assert f'LEFT BEHIND by a case run: /dev/shm/{segment}' in output
+    fields = report.read_text().split()
+    daemon, segment = int(fields[1]), fields[3]
+    assert f'mpmatrix: LEFT BEHIND by a case run: process pid {daemon} (sleep 60)' in output
+    assert f'mpmatrix: LEFT BEHIND by a case run: /dev/shm/{segment}' in output
+    assert not psutil.pid_exists(daemon) or psutil.Process(daemon).status() == psutil.STATUS_ZOMBIE
+    assert not (leaks.SHM_DIR / segment).exists()
+
+
+@linux_only
+def test_a_segment_no_run_made_is_neither_blamed_nor_removed(pytester):
+    name = f'psm_neighbour_{uuid.uuid4().hex[:8]}'
+    pytester.makepyfile(test_neighbour=f'''
+import os, _posixshmem
+
+def test_an_unrelated_program_leaves_a_segment():
+    os.close(_posixshmem.shm_open('/{name}', os.O_CREAT | os.O_EXCL | os.O_RDWR, mode=0o600))
+''')
+    try:
+        result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin')
+        assert result.ret == pytest.ExitCode.OK
+        assert 'LEFT BEHIND' not in result.stdout.str()
+        assert (leaks.SHM_DIR / name).exists()
+    finally:
+        leaks.remove([name])
 
 
 def test_a_clean_session_passes(pytester):
@@ -62,3 +80,18 @@ def test_starts_and_forgets():
     result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin')
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(['*the test left process(es) behind (now killed): pid *time.sleep(60)*'])
+
+
+def test_a_test_whose_orphan_escapes_its_session_fails(pytester):
+    pytester.makepyfile(test_orphan='''
+import subprocess
+
+def test_orphans_a_daemon():
+    print('DAEMON', subprocess.run(['sh', '-c', 'setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $!'],
+                                   env={}, capture_output=True, text=True).stdout)
+''')
+    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-s')
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(['*the test left process(es) behind (now killed): pid * (sleep 60)*'])
+    daemon = int(result.stdout.str().split('DAEMON ')[1].split()[0])
+    assert not psutil.pid_exists(daemon) or psutil.Process(daemon).status() == psutil.STATUS_ZOMBIE

@@ -1,12 +1,17 @@
-"""cli: run prints a table, list validates, new writes a case that passes validation."""
+"""cli: run prints a table, list validates, new writes a case that passes validation once edited."""
 from __future__ import annotations
 
+import json
 import os
+import re
+
+import pytest
 
 from mpmatrix import cli
-from mpmatrix.catalog import load_case
+from mpmatrix.catalog import CaseError, load_case
 
 from .conftest import ROOT
+from .test_catalog import GOOD, write_case
 
 
 def test_run_prints_a_table(capsys):
@@ -18,23 +23,131 @@ def test_run_prints_a_table(capsys):
     assert 'spawn   isolated  isolated' in out
 
 
-def test_list_shows_every_case(capsys):
-    status = cli.main(['list', '--cases', str(ROOT / 'cases')])
+def test_list_shows_every_case_in_100_columns(capsys):
+    cli.main(['list', '--cases', str(ROOT / 'cases')])
     out = capsys.readouterr().out
     assert 'instance_attribute_plain' in out
-    assert status == 0
+    assert 'A plain instance attribute changed in the child' in out
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
-def test_new_writes_a_valid_case_that_runs(tmp_path, capsys):
+def long_case(tmp_path):
+    return write_case(tmp_path, GOOD.replace('A good case', 'A good case ' + 'with a long title ' * 8)
+                      .replace("EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', "
+                               "'forkserver': 'isolated'}",
+                               "EXPECTED = {'fork': 'error (multiprocessing.context.AuthenticationError)', "
+                               "'spawn': 'error (_pickle.PicklingError)', "
+                               "'forkserver': 'error (multiprocessing.context.AuthenticationError)'}")
+                      .replace('OVERRIDES = []', "OVERRIDES = [{'implementation': 'pypy', "
+                               "'implementation_version': {'before': '7.3.12'}, "
+                               "'expect': {'spawn': 'error (pickle.PicklingError)'}, 'why': 'PyPy.'}]")
+                      .replace('RELATED = []', "RELATED = ['instance_attribute_plain']"),
+                      'a_case_with_a_rather_long_name_for_the_listing')
+
+
+def test_list_wraps_long_lines(tmp_path, capsys):
+    long_case(tmp_path)
+    write_case(tmp_path, GOOD, 'instance_attribute_plain')
+    assert cli.main(['list', '--cases', str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert 'forkserver: error (multiprocessing.context.AuthenticationError)' in out
+    assert 'a_case_with_a_rather_long_name_for_the_listing  child-to-parent, 1 override(s)' in out
+
+
+def test_list_as_json_for_tools(tmp_path, capsys):
+    long_case(tmp_path)
+    write_case(tmp_path, GOOD, 'instance_attribute_plain')
+    write_case(tmp_path, GOOD.replace("'spawn': 'isolated'", "'spawn': 'error'"), 'bare_error')
+    assert cli.main(['list', '--cases', str(tmp_path), '--format', 'json']) == 1
+    listing = json.loads(capsys.readouterr().out)
+    case = {case['name']: case for case in listing['cases']}['a_case_with_a_rather_long_name_for_the_listing']
+    assert case['family'] == 'managers' and case['direction'] == 'child-to-parent'
+    assert case['title'].startswith('A good case with a long title')
+    assert case['expected']['spawn'] == {'verdict': 'error', 'error_type': '_pickle.PicklingError'}
+    assert case['related'] == ['instance_attribute_plain']
+    [override] = case['overrides']
+    assert override['implementation_version'] == {'since': None, 'before': '7.3.12'}
+    assert override['where'] == 'pypy < 7.3.12' and override['why'] == 'PyPy.'
+    assert override['expect'] == {'spawn': {'verdict': 'error', 'error_type': 'pickle.PicklingError'}}
+    [error] = listing['errors']
+    assert error['path'].endswith('bare_error.py') and "bare 'error'" in error['problems'][0]
+
+
+@pytest.mark.parametrize('command', [[], ['list'], ['new'], ['run']])
+def test_help_is_plain_text(command, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([*command, '--help'])
+    out = capsys.readouterr().out
+    assert 'usage:' in out and '``' not in out and '`' not in out
+
+
+EDITED_PROSE = '''A plain dict passed to a child and changed there
+
+The child gets a copy of the dict: pickled for spawn and forkserver, copied
+with the whole memory under fork. The parent's dict never changes.
+'''
+
+
+def test_new_writes_a_case_that_is_valid_once_its_prose_is_edited(tmp_path, capsys):
     assert cli.main(['new', 'pipe_duplex', '--family', 'message-passing',
                      '--direction', 'child-to-parent', '--cases', str(tmp_path)]) == 0
-    case = load_case(tmp_path / 'pipe_duplex.py')
+    path = tmp_path / 'pipe_duplex.py'
+    with pytest.raises(CaseError, match="still has the template's placeholder prose"):
+        load_case(path)
+    text = path.read_text(encoding='utf-8')
+    path.write_text(re.sub(r'(?s)\A""".*?"""', f'"""{EDITED_PROSE}"""', text), encoding='utf-8')
+    case = load_case(path)
     assert (case.family, case.direction, case.title) == (
-        'message-passing', 'child-to-parent', 'Pipe duplex')
+        'message-passing', 'child-to-parent', 'A plain dict passed to a child and changed there')
     assert cli.main(['run', str(case.path), '--start-method', 'spawn']) == 0
     assert cli.main(['new', 'pipe_duplex', '--family', 'managers', '--direction',
                      'child-to-parent', '--cases', str(tmp_path)]) == 2
     assert 'already exists' in capsys.readouterr().err
+
+
+def test_a_half_edited_template_is_still_rejected(tmp_path):
+    cli.main(['new', 'half_done', '--family', 'managers', '--direction', 'child-to-parent',
+              '--cases', str(tmp_path)])
+    path = tmp_path / 'half_done.py'
+    text = path.read_text(encoding='utf-8')
+    start = text.index('Replace this paragraph with one or two')
+    end = text.index('**Why.**')
+    path.write_text(text[:start] + 'The child changes a dict; the parent never sees it.\n\n'
+                    + text[end:], encoding='utf-8')
+    with pytest.raises(CaseError, match=r"placeholder prose \('\*\*Why\.\*\* Replace this"):
+        load_case(path)
+
+
+@pytest.mark.parametrize('name', ['ünï_case', '1digit_name', 'with space', 'dash-name', 'Upper',
+                                  'queue'])
+def test_new_refuses_a_name_that_is_not_a_case_name(tmp_path, capsys, name):
+    assert cli.main(['new', name, '--family', 'managers', '--direction', 'child-to-parent',
+                     '--cases', str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'error: {tmp_path / name}.py: ')
+    assert 'a case name is a lowercase ASCII identifier' in err or 'standard-library module' in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_refuses_a_title_that_would_break_the_file(tmp_path, capsys):
+    assert cli.main(['new', 'fine_name', '--family', 'managers', '--direction', 'child-to-parent',
+                     '--title', 'Oops"""\nimport os', '--cases', str(tmp_path)]) == 2
+    assert 'the title is one line of printable text' in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize('expected, status, shown', [
+    ('error (RuntimeError)', 1, 'FAILED'),  # a typo raised NameError: not the pattern
+    ('error (NameError)', 0, 'ok'),
+])
+def test_run_compares_the_error_type(tmp_path, capsys, expected, status, shown):
+    text = GOOD.replace("'spawn': 'isolated'", f"'spawn': {expected!r}").replace(
+        "    print('verdict: propagates')", "    raise RuntimeErorr('context has already been set')")
+    path = write_case(tmp_path, text, 'typo_case')
+    assert cli.main(['run', str(path), '--start-method', 'spawn']) == status
+    out = capsys.readouterr().out
+    assert re.search(rf'spawn +error \(NameError\) +{re.escape(expected)} +[\d.]+ s +{shown}', out), out
 
 
 def test_bad_input_is_one_clear_line(tmp_path, capsys):

@@ -17,23 +17,31 @@ def test_every_case_follows_the_contract():
     assert not CATALOG.errors, '\n'.join(map(str, CATALOG.errors))
 
 
-@pytest.mark.parametrize('method', START_METHODS)
-@pytest.mark.parametrize('case', CATALOG.cases, ids=[case.name for case in CATALOG.cases])
-def test_case(case, method, current_environment, case_timeout, record_result):
-    expected, override = case.expectation(method, current_environment)
+# Marks, not ids, select cells: `-m fork` (`-k fork` also matches forkserver), `-m managers`.
+@pytest.mark.parametrize('method', [pytest.param(method, marks=getattr(pytest.mark, method))
+                                    for method in START_METHODS])
+@pytest.mark.parametrize('case', [pytest.param(case, id=case.name, marks=getattr(pytest.mark, case.family))
+                                  for case in CATALOG.cases])
+def test_case(case, method, current_environment, case_timeout, record_result, request):
+    expectation = case.expectation(method, current_environment)
+    expected, override = str(expectation), expectation.override  # 'isolated', 'error (RuntimeError)'
     if method not in current_environment.available_start_methods:
         record_result(Record(case=case.name, start_method=method, expected=expected,
                              verdict='unavailable', outcome='skipped'))
         pytest.skip(f'{method} is not available on {current_environment.os}')
 
     run = runner.run_case(case, method, timeout=case_timeout)
-    passed = run.verdict == expected and not run.problems
+    passed = expectation.matches(run.verdict, run.error_type) and not run.problems
     record_result(Record(
         case=case.name, start_method=method, expected=expected, verdict=run.verdict,
         outcome='passed' if passed else 'failed', error_type=run.error_type,
         exit_code=run.exit_code, duration=run.duration, timed_out=run.timed_out,
         stdout=run.stdout, stderr=run.stderr, problems=run.problems))
-    assert passed, _explain(run, expected, override)
+    if not passed:
+        for stream, text in (('stdout', run.stdout), ('stderr', run.stderr)):
+            if text.strip():
+                request.node.add_report_section('call', f'case {stream}', text)
+        pytest.fail(_explain(run, str(expectation), override), pytrace=False)
 
 
 def _explain(run, expected, override) -> str:
@@ -42,5 +50,4 @@ def _explain(run, expected, override) -> str:
              + (f' ({run.error_type})' if run.error_type else '')
              + f', expected {expected!r}{because}; exit code {run.exit_code}, {run.duration:.2f} s']
     lines += [f'problem: {problem}' for problem in run.problems]
-    lines += ['--- stdout ---', run.stdout.rstrip(), '--- stderr ---', run.stderr.rstrip()]
     return '\n'.join(lines)

@@ -1,10 +1,18 @@
-"""The pytest plugin end to end: xdist workers' records reach one results file; unavailable methods."""
+"""The pytest plugin end to end: xdist workers' records reach one results file; unavailable methods;
+records are never lost (Ctrl-C, a bad record, a bad file already there); no xdist needed."""
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
+
+from mpmatrix import environment, results
 
 from .conftest import ROOT
 
@@ -59,3 +67,105 @@ def test_case_timeout_overrides_the_cases_own(pytester, tmp_path):
     result.stdout.fnmatch_lines(['*the runner killed the case after 0.5 s*'])
     record = read_records(tmp_path)[('thread_lock_held_at_fork', 'fork')]
     assert (record['verdict'], record['timed_out'], record['outcome']) == ('hang', True, 'failed')
+
+
+RECORDING = """
+import time
+
+import pytest
+
+from mpmatrix.results import Record
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_records(case, record_result):
+    record_result(Record(case=case, start_method='spawn', expected='isolated', verdict='isolated',
+                         outcome='passed'))
+"""
+
+
+def recording_session(pytester, cases=('queue_result', 'manager_dict', 'pipe_duplex'), extra=''):
+    pytester.makeconftest("pytest_plugins = ['mpmatrix.pytest_plugin']")
+    pytester.makepyfile(test_records=RECORDING.replace('CASES', repr(list(cases))) + extra)
+    return pytester.path / 'results' / results.file_name(environment.current())
+
+
+def test_the_plugin_works_without_xdist(pytester):
+    """Issue #8: `-p no:xdist` gave INTERNALERROR (unknown hook 'pytest_testnodedown')."""
+    path = recording_session(pytester)
+    result = pytester.runpytest_subprocess('-p', 'no:xdist', '-p', 'no:cacheprovider')
+    result.assert_outcomes(passed=3)
+    assert 'INTERNALERROR' not in result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines([f'mpmatrix: 3 record(s) written to {path} (it now holds 3)'])
+
+
+def test_a_narrowed_run_says_what_it_wrote_and_what_the_file_holds(pytester):
+    path = recording_session(pytester)
+    pytester.runpytest_subprocess('-p', 'no:cacheprovider').assert_outcomes(passed=3)
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider', '-n', '2', '-k', 'manager_dict')
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f'mpmatrix: 1 record(s) written to {path} (it now holds 3)'])
+
+
+def test_an_invalid_record_is_left_out_and_the_rest_written(pytester):
+    """Issue #7: one record with a case name that is no identifier threw the whole file away."""
+    path = recording_session(pytester, cases=('queue_result', '1digit_name', 'manager_dict'))
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider', '-n', '2')
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    output = result.stdout.str()
+    assert "mpmatrix: invalid record left out: '1digit_name'['spawn'] at case: '1digit_name' " \
+           "does not match '^[A-Za-z_][A-Za-z0-9_]*$'\n" \
+           f'mpmatrix: 2 record(s) written to {path} (it now holds 2)\n' in output
+    assert 'INTERNALERROR' not in output
+    [entry] = results.read(path)
+    assert sorted(record.case for record in entry.records) == ['manager_dict', 'queue_result']
+
+
+def test_an_unreadable_results_file_is_set_aside_and_the_new_records_kept(pytester):
+    path = recording_session(pytester)
+    path.parent.mkdir()
+    path.write_text('{"schema_version": 2, "environments": [{"environment"')
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider')
+    result.assert_outcomes(passed=3)
+    [bad] = path.parent.glob('*.json.bad-*')
+    result.stdout.fnmatch_lines([f'mpmatrix: results file set aside: {path}: not valid JSON (truncated?): '
+                                 f'* moved to {bad}',
+                                 f'mpmatrix: 3 record(s) written to {path} (it now holds 3)'])
+    assert bad.read_text() == '{"schema_version": 2, "environments": [{"environment"'
+    assert len(results.read(path)[0].records) == 3
+
+
+WAITS_FOR_CTRL_C = """
+
+def test_waits_for_ctrl_c():
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
+@pytest.mark.parametrize('xdist', [['-p', 'no:xdist'], ['-n', '1'], ['-n', '2']],
+                         ids=['no-xdist', 'one-worker', 'two-workers'])
+def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist):
+    """Issue #7: Ctrl-C after 67 passed tests wrote nothing (xdist workers' records were lost)."""
+    cases = ['a_case', 'b_case', 'c_case', 'd_case']
+    path = recording_session(pytester, cases=cases, extra=WAITS_FOR_CTRL_C)
+    session = subprocess.Popen(
+        [sys.executable, '-m', 'pytest', '-v', '-p', 'no:cacheprovider', *xdist], cwd=pytester.path,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env={**os.environ, 'PYTHONUNBUFFERED': '1'})
+    try:
+        lines, deadline = [], time.monotonic() + 100
+        while sum(' PASSED' in line for line in lines) < len(cases):
+            line = session.stdout.readline()
+            assert line and time.monotonic() < deadline, ''.join(lines)
+            lines.append(line)
+        os.killpg(session.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group
+        output = ''.join(lines) + session.communicate(timeout=60)[0]
+    finally:
+        if session.poll() is None:
+            os.killpg(session.pid, signal.SIGKILL)
+            session.wait()
+    assert session.returncode == pytest.ExitCode.INTERRUPTED, output
+    assert f'mpmatrix: 4 record(s) written to {path} (it now holds 4)' in output
+    [entry] = results.read(path)
+    assert sorted(record.case for record in entry.records) == cases

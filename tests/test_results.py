@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import os
+import re
+import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -73,7 +79,7 @@ def test_a_truncated_file_is_a_clear_error(tmp_path):
     (lambda data: data['environments'][0]['records'][0].update(verdict='works'),
      'environments/0/records/0/verdict'),
     (lambda data: data['environments'][0]['records'][0].pop('stdout'), "'stdout' is a required"),
-    (lambda data: data.update(schema_version=2), 'schema_version'),
+    (lambda data: data.update(schema_version=3), 'schema_version 3 is not one this mpmatrix reads'),
     (lambda data: data['environments'][0]['records'].append(
         data['environments'][0]['records'][0]), 'has two records for queue_result[spawn]'),
     (lambda data: data['environments'].append(data['environments'][0]), 'appears twice'),
@@ -105,12 +111,257 @@ def test_a_write_killed_halfway_leaves_the_old_file_whole(tmp_path, monkeypatch)
     results.write(path, [EnvironmentResults(environment(), [record()])])
     before = path.read_text()
 
-    def dump_half_then_die(data, stream, **options):
-        stream.write('{"schema_version": 1, "environments": [')
+    def interrupted(source, target):  # Ctrl-C once the temporary is written, before the rename
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(results.json, 'dump', dump_half_then_die)
+    monkeypatch.setattr(results.atomic.os, 'replace', interrupted)
     with pytest.raises(KeyboardInterrupt):
         results.write(path, [EnvironmentResults(environment(), [record(verdict='isolated')])])
     assert path.read_text() == before
-    assert [p.name for p in tmp_path.iterdir()] == ['x.json']
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['.x.json.lock', 'x.json']
+
+
+# Results are never lost (issue #7): a bad file already there, a killed writer, two writers at once.
+
+def read_keys(path) -> dict:
+    [entry] = results.read(path)
+    return {(r.case, r.start_method): r.verdict for r in entry.records}
+
+
+@pytest.mark.parametrize('spoil', [
+    lambda text: text[:-40],
+    lambda text: text.replace('"duration": 0.0', '"duration": NaN'),
+    lambda text: text.replace('"schema_version": 2', '"schema_version": 3'),
+    lambda text: '\udcff',
+], ids=['truncated', 'nan', 'newer-version', 'not-utf8'])
+def test_an_unreadable_file_is_set_aside_and_the_new_records_kept(tmp_path, spoil):
+    env = environment()
+    path = tmp_path / results.file_name(env)
+    results.update(tmp_path, env, [record('manager_dict')])
+    spoiled = spoil(path.read_text())
+    path.write_bytes(spoiled.encode('utf-8', 'surrogateescape'))
+
+    update = results.update(tmp_path, env, [record()])
+
+    assert read_keys(path) == {('queue_result', 'spawn'): 'propagates'}
+    [bad] = tmp_path.glob('*.json.bad-*')
+    assert bad.read_bytes() == spoiled.encode('utf-8', 'surrogateescape')  # set aside, untouched
+    assert update.set_aside.startswith(f'{path}: ') and update.set_aside.endswith(f'; moved to {bad}')
+    assert '\n' not in update.set_aside
+    assert (update.written, update.total) == (1, 1)
+    assert results.results_files(tmp_path) == [path]  # the site never reads the set-aside file
+
+
+def test_a_file_holding_other_environments_is_set_aside(tmp_path):
+    env = environment()
+    path = tmp_path / results.file_name(env)
+    results.write(path, [EnvironmentResults(environment('3.8.18'), [record()])])
+    update = results.update(tmp_path, env, [record('manager_dict')])
+    assert 'holds other environments (linux-x86_64-cpython-3.8.18)' in update.set_aside
+    assert read_keys(path) == {('manager_dict', 'spawn'): 'propagates'}
+    assert len(list(tmp_path.glob('*.json.bad-*'))) == 1
+
+
+def test_setting_aside_twice_in_one_second_keeps_both(tmp_path):
+    env = environment()
+    path = tmp_path / results.file_name(env)
+    for text in ('{', '[', '{'):
+        path.write_text(text)
+        results.update(tmp_path, env, [record()])
+    assert sorted(bad.read_text() for bad in tmp_path.glob('*.json.bad-*')) == ['[', '{', '{']
+
+
+def test_temporaries_of_a_killed_writer_are_removed_by_the_next_write(tmp_path):
+    """Every writer holds the file's lock while its temporary exists: one found under the lock is stale."""
+    env = environment()
+    name = results.file_name(env)
+    stale = [f'.{name}.k1l2e3d4.tmp', f'.{name}.abcdefgh.tmp']
+    others = ['.other.json.abcdefgh.tmp', f'{name}.tmp', 'notes.tmp', f'.{name}.lock.keep']
+    for leftover in stale + others:
+        (tmp_path / leftover).write_text('{"schema_version": 1, "environm')
+    update = results.update(tmp_path, env, [record()])
+    assert update.removed_temporaries == sorted(stale)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, f'.{name}.lock'] + others)
+    assert read_keys(update.path) == {('queue_result', 'spawn'): 'propagates'}
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX file modes')
+def test_results_files_get_the_usual_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        results.write(tmp_path / 'x.json', [EnvironmentResults(environment(), [record()])])
+        os.umask(0o077)
+        results.write(tmp_path / 'y.json', [EnvironmentResults(environment(), [record()])])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / 'x.json').stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / 'y.json').stat().st_mode) == 0o600
+
+
+UPDATER = '''
+import sys
+from mpmatrix import results
+from mpmatrix.environment import Environment
+from mpmatrix.results import Record
+env = Environment(os='linux', os_release='1', machine='x86_64', implementation='cpython',
+                  implementation_version='3.12.1', python_version='3.12.1', free_threaded=False,
+                  default_start_method='fork', available_start_methods=('fork', 'spawn', 'forkserver'))
+directory, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for number in range(count):
+    results.update(directory, env, [Record(case=f'{name}_{number}', start_method='spawn',
+                                           expected='isolated', verdict='isolated', outcome='passed')])
+'''
+
+
+def test_two_sessions_updating_together_lose_nothing(tmp_path):
+    """Each of two processes adds 40 records, one update at a time: all 80 are kept."""
+    updaters = [subprocess.Popen([sys.executable, '-c', UPDATER, str(tmp_path), name, '40'])
+                for name in ('first', 'second')]
+    assert [updater.wait(timeout=120) for updater in updaters] == [0, 0]
+    keys = read_keys(tmp_path / results.file_name(environment()))
+    assert sorted(keys) == sorted((f'{name}_{number}', 'spawn') for name in ('first', 'second')
+                                  for number in range(40))
+
+
+# Impossible records are refused (issue #7).
+
+@pytest.mark.parametrize('text_edit, message', [
+    (('"duration": 0.0', '"duration": NaN'), 'NaN is not a JSON number'),
+    (('"duration": 0.0', '"duration": -Infinity'), '-Infinity is not a JSON number'),
+    (('"duration": 0.0', '"duration": 1e999'), '1e999 is too large for a number'),
+    (('"duration": 0.0', '"duration": -0.5'), 'records/0/duration: -0.5 is less than the minimum of 0'),
+    (('"outcome": "passed"', '"outcome": "passed", "outcome": "failed"'), "key 'outcome' appears twice"),
+    (('"verdict": "propagates"', '"verdict": null'), 'records/0/verdict: None is not one of'),
+    (('"verdict": "propagates"', '"verdict": "isolated"'),
+     "outcome passed but it observed 'isolated', not the expected 'propagates'"),
+    (('"problems": []', '"problems": ["leaked /dev/shm/x"]'), 'records/0/problems'),
+    (('"outcome": "passed"', '"outcome": "skipped"'), "records/0/verdict: 'unavailable' was expected"),
+    (('"error_type": null', '"error_type": "RuntimeError"'), "records/0/verdict: 'error' was expected"),
+    (('"timed_out": false', '"timed_out": true'), "records/0/verdict: 'hang' was expected"),
+    (('"start_method": "spawn"', '"start_method": "thread"'), 'records/0/start_method'),
+    (('"recorded_at": "', '"recorded_at": "yesterday'), 'records/0/recorded_at'),
+    (('"stdout": ""', '"stdout": "' + 'x' * (results.OUTPUT_LIMIT + 1) + '"'), 'records/0/stdout'),
+    (('"stdout_truncated": null', '"stdout_truncated": 10'), 'records/0/stdout_truncated'),
+    (('"case": "queue_result"', '"case": "1digit_name"'), 'records/0/case'),
+    (('"expected": "propagates"', '"expected": "error (not a type)"'), 'records/0/expected'),
+], ids=['nan', 'infinity', 'overflow', 'negative-duration', 'duplicate-key', 'passed-without-verdict',
+        'passed-against-expectation', 'passed-with-problems', 'skipped-not-unavailable',
+        'error-type-without-error', 'timed-out-not-hang', 'unknown-start-method', 'bad-timestamp',
+        'uncapped-stdout', 'short-truncated-length', 'case-not-identifier', 'bad-expectation'])
+def test_an_impossible_record_is_refused(tmp_path, text_edit, message):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [record()])])
+    text = path.read_text()
+    assert text_edit[0] in text
+    path.write_text(text.replace(text_edit[0], text_edit[1], 1))
+    with pytest.raises(ResultsError, match=re.escape(message)):
+        results.read(path)
+
+
+def named_error(expected='error (RuntimeError)', error_type='RuntimeError', outcome='passed'):
+    return Record(case='queue_result', start_method='spawn', expected=expected, verdict='error',
+                  outcome=outcome, error_type=error_type)
+
+
+@pytest.mark.parametrize('expected, error_type', [
+    ('error (_pickle.PicklingError)', '_pickle.PicklingError'), ('error (SIGSEGV)', 'SIGSEGV'),
+    ('error (0xC0000005)', '0xC0000005'), ('error', 'AnyError')])  # bare: written before types were named
+def test_an_expected_error_names_its_type(tmp_path, expected, error_type):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [named_error(expected, error_type)])])
+    [entry] = results.read(path)
+    assert entry.records[0].expected == expected
+
+
+@pytest.mark.parametrize('record_, message', [
+    (named_error(error_type='NameError'),
+     "outcome passed but it observed 'error (NameError)', not the expected 'error (RuntimeError)'"),
+    (named_error(error_type=None), "outcome passed but it observed 'error', not the expected"),
+], ids=['other-type', 'no-type'])
+def test_a_passed_error_has_the_expected_type(tmp_path, record_, message):
+    with pytest.raises(ResultsError, match=re.escape(message)):
+        results.write(tmp_path / 'x.json', [EnvironmentResults(environment(), [record_])])
+    assert results.update(tmp_path, environment(), [record_]).left_out
+    results.write(tmp_path / 'x.json', [EnvironmentResults(environment(), [
+        dataclasses.replace(record_, outcome='failed')])])  # a failed record may show anything
+
+
+def test_unavailable_must_be_skipped(tmp_path):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [record()])])
+    path.write_text(path.read_text().replace('"verdict": "propagates"', '"verdict": "unavailable"')
+                    .replace('"outcome": "passed"', '"outcome": "failed"'))
+    with pytest.raises(ResultsError, match="records/0/outcome: 'skipped' was expected"):
+        results.read(path)
+
+
+def test_the_writer_refuses_what_the_reader_would(tmp_path):
+    with pytest.raises(ResultsError, match='Out of range float values are not JSON compliant'):
+        results.write(tmp_path / 'x.json', [EnvironmentResults(environment(), [record(duration=math.nan)])])
+    assert not (tmp_path / 'x.json').exists()
+
+
+def test_update_leaves_out_invalid_records_and_writes_the_rest(tmp_path):
+    env = environment()
+    update = results.update(tmp_path, env, [
+        record(), record('1digit_name'), record('ünï_case', method='fork'),
+        record(duration=math.nan, method='fork'),
+        Record(case='manager_dict', start_method='spawn', expected='isolated', verdict=None,
+               outcome='passed'),
+        record('manager_dict', method='fork', stdout='\udcff'),
+    ])
+    assert read_keys(update.path) == {('queue_result', 'spawn'): 'propagates'}
+    assert (update.written, update.total) == (1, 1)
+    assert [why.split(' ', 1)[0] for why in update.left_out] == [
+        "'1digit_name'['spawn']", "'ünï_case'['fork']", "'queue_result'['fork']",
+        "'manager_dict'['spawn']", "'manager_dict'['fork']"]
+    assert "does not match '^[A-Za-z_][A-Za-z0-9_]*$'" in update.left_out[0]
+    assert 'not strict JSON' in update.left_out[2] and 'not strict JSON' in update.left_out[4]
+
+
+def test_a_message_quoting_a_huge_value_stays_short(tmp_path):
+    update = results.update(tmp_path, environment(), [record(case='1' + 'x' * 100_000)])
+    [why] = update.left_out
+    assert len(why) < 1000 and why.endswith('characters)')
+
+
+# Output is capped per record (issue #7: 20 MB of stdout made the site build run for minutes).
+
+def test_long_output_is_cut_to_its_head_and_tail(tmp_path):
+    stdout = 'first line\n' + 'x' * (20 * 1024 * 1024) + '\nverdict: propagates\n'
+    capped = record(stdout=stdout, stderr='short')
+    assert len(capped.stdout) == results.OUTPUT_LIMIT
+    assert capped.stdout.startswith('first line\n') and capped.stdout.endswith('\nverdict: propagates\n')
+    assert f'mpmatrix cut this output from {len(stdout):,} to 65,536 characters' in capped.stdout
+    assert (capped.stdout_truncated, capped.stderr, capped.stderr_truncated) == (len(stdout), 'short', None)
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [capped])])
+    [entry] = results.read(path)
+    assert entry.records == [capped]
+    assert path.stat().st_size < 3 * results.OUTPUT_LIMIT
+
+
+def test_the_schema_states_the_same_limit():
+    schema = json.loads(results.SCHEMA_PATH.read_text())
+    fields = schema['$defs']['record']['properties']
+    assert fields['stdout']['maxLength'] == fields['stderr']['maxLength'] == results.OUTPUT_LIMIT
+    assert fields['stdout_truncated']['minimum'] == results.OUTPUT_LIMIT + 1
+    assert schema['properties']['schema_version'] == {**schema['properties']['schema_version'],
+                                                      'const': results.SCHEMA_VERSION}
+
+
+def test_a_version_1_file_is_still_read_and_updated(tmp_path):
+    env = environment()
+    path = tmp_path / results.file_name(env)
+    old = dataclasses.asdict(record('manager_dict', stdout='y' * 100_000))
+    del old['stdout_truncated'], old['stderr_truncated']
+    old['stdout'] = 'y' * 100_000  # version 1 kept everything
+    path.write_text(json.dumps({'schema_version': 1, 'environments': [
+        {'environment': env.as_dict(), 'records': [old]}]}))
+    [entry] = results.read(path)
+    assert entry.records[0].stdout_truncated == 100_000
+    assert len(entry.records[0].stdout) == results.OUTPUT_LIMIT
+
+    update = results.update(tmp_path, env, [record()])
+    assert update.set_aside is None and update.total == 2
+    assert json.loads(path.read_text())['schema_version'] == results.SCHEMA_VERSION

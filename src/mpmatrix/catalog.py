@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import difflib
+import functools
+import math
+import re
 from pathlib import Path
 
-from mpmatrix import START_METHODS
+from mpmatrix import START_METHODS, casefile
+from mpmatrix.casefile import show
 from mpmatrix.environment import Environment, parse_version
 
 FAMILIES = (
@@ -17,12 +20,19 @@ DIRECTIONS = (
     'child-to-parent', 'parent-to-child-at-start', 'parent-to-child-after-start',
     'sibling-to-sibling',
 )
-EXPECTABLE = ('propagates', 'isolated', 'error', 'hang')
+EXPECTABLE = ('propagates', 'isolated', 'hang', 'error (TYPE)')
+# TYPE: the exception's dotted name as its traceback's last line prints it (RuntimeError,
+# _pickle.PicklingError), a signal name (SIGSEGV), or a Windows crash code (0xC0000005).
+ERROR_EXPECTATION = re.compile(
+    r'error \((?P<type>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|0x[0-9A-F]{8})\)\Z')
 OSES = ('linux', 'macos', 'windows')
 IMPLEMENTATIONS = ('cpython', 'pypy')
-CONDITIONS = ('since', 'before', 'os', 'implementation', 'free_threaded')
+CONDITIONS = ('since', 'before', 'os', 'implementation', 'implementation_version', 'free_threaded')
+DECLARED = ('FAMILY', 'DIRECTION', 'EXPECTED', 'OVERRIDES', 'RELATED', 'TIMEOUT',
+            'EXPECTS_STDERR', 'MAIN_GUARD', 'START_METHOD_AT')
 DEFAULT_TIMEOUT = 20.0
 MAX_TIMEOUT = 300.0
+TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
 
 
 class CaseError(Exception):
@@ -42,36 +52,68 @@ class Override:
     before: tuple = None
     os: str = None
     implementation: str = None
+    implementation_since: tuple = None  # implementation_version bounds, e.g. PyPy (7, 3, 10)
+    implementation_before: tuple = None
     free_threaded: bool = None
 
     def applies_to(self, env: Environment) -> bool:
-        version = env.version_tuple
-        return ((self.since is None or version >= self.since)
-                and (self.before is None or version < self.before)
+        return (_within(env.version_tuple, self.since, self.before)
                 and self.os in (None, env.os)
                 and self.implementation in (None, env.implementation)
-                and self.free_threaded in (None, env.free_threaded))
+                and self.free_threaded in (None, env.free_threaded)
+                and ((self.implementation_since is None and self.implementation_before is None)
+                     or _within(_version_or_none(env.implementation_version),
+                                self.implementation_since, self.implementation_before)))
 
     def overlaps(self, other: Override) -> bool:
         """Could both apply to one environment?"""
-        low = max(self.since or (0, 0, 0), other.since or (0, 0, 0))
-        high = min(self.before or (99, 0, 0), other.before or (99, 0, 0))
-        return low < high and all(
-            getattr(self, key) is None or getattr(other, key) is None
-            or getattr(self, key) == getattr(other, key)
-            for key in ('os', 'implementation', 'free_threaded'))
+        return (_ranges_meet(self.since, self.before, other.since, other.before)
+                and _ranges_meet(self.implementation_since, self.implementation_before,
+                                 other.implementation_since, other.implementation_before)
+                and all(getattr(self, key) is None or getattr(other, key) is None
+                        or getattr(self, key) == getattr(other, key)
+                        for key in ('os', 'implementation', 'free_threaded')))
+
+    def as_dict(self) -> dict:
+        """For tools: conditions as written (versions in full), each expectation split."""
+        return {'where': self.describe(), 'since': _version_string(self.since),
+                'before': _version_string(self.before), 'os': self.os,
+                'implementation': self.implementation,
+                'implementation_version': {'since': _version_string(self.implementation_since),
+                                           'before': _version_string(self.implementation_before)}
+                if self.implementation_since or self.implementation_before else None,
+                'free_threaded': self.free_threaded, 'expect': _split_expectations(self.expect),
+                'why': self.why}
 
     def describe(self) -> str:
-        """``'3.8 ≤ Python < 3.11, linux'``: where the override applies, for people."""
+        """``'3.8 ≤ Python < 3.11, linux'``, ``'7.3.10 ≤ pypy < 7.3.12'``: where it applies, for people."""
         parts = []
         if self.since or self.before:
-            low = f'{_version_text(self.since)} ≤ ' if self.since else ''
-            high = f' < {_version_text(self.before)}' if self.before else ''
-            parts.append(f'{low}Python{high}')
-        parts += [value for value in (self.os, self.implementation) if value]
+            parts.append(_range_text('Python', self.since, self.before))
+        if self.os:
+            parts.append(self.os)
+        if self.implementation:
+            parts.append(_range_text(self.implementation, self.implementation_since,
+                                     self.implementation_before))
         if self.free_threaded is not None:
             parts.append('free-threaded' if self.free_threaded else 'with the GIL')
         return ', '.join(parts)
+
+
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    """What a case should show under one start method in one environment."""
+
+    verdict: str
+    error_type: str = None  # for 'error': the exception's dotted name as printed, or a signal name
+    override: Override = None  # the override it comes from, if any
+
+    def matches(self, verdict: str, error_type: str) -> bool:
+        """Does an observed verdict (and, for 'error', the observed error type) meet it?"""
+        return verdict == self.verdict and (verdict != 'error' or error_type == self.error_type)
+
+    def __str__(self) -> str:
+        return f'error ({self.error_type})' if self.verdict == 'error' else self.verdict
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,19 +124,31 @@ class Case:
     explanation: str
     family: str
     direction: str
-    expected: dict
+    expected: dict  # start method -> expectation as written: 'isolated', 'error (RuntimeError)'
     overrides: tuple = ()
     related: tuple = ()
     timeout: float = DEFAULT_TIMEOUT
     expects_stderr: bool = False
     main_guard: bool = True
+    start_method_at: str = 'main'
 
-    def expectation(self, method: str, env: Environment) -> tuple:
-        """The verdict expected under ``method`` in ``env``, and the override behind it (or None)."""
+    def as_dict(self) -> dict:
+        """For tools (``mpmatrix list --format json``)."""
+        return {'name': self.name, 'path': str(self.path), 'title': self.title,
+                'family': self.family, 'direction': self.direction,
+                'expected': _split_expectations(self.expected),
+                'overrides': [override.as_dict() for override in self.overrides],
+                'related': list(self.related), 'timeout': self.timeout,
+                'expects_stderr': self.expects_stderr, 'main_guard': self.main_guard,
+                'start_method_at': self.start_method_at}
+
+    def expectation(self, method: str, env: Environment) -> Expectation:
+        """What the case should show under ``method`` in ``env``; the first override that applies wins
+        (the catalogue rejects overrides that could both apply)."""
         for override in self.overrides:
             if method in override.expect and override.applies_to(env):
-                return override.expect[method], override
-        return self.expected[method], None
+                return Expectation(*parse_expectation(override.expect[method]), override=override)
+        return Expectation(*parse_expectation(self.expected[method]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,10 +163,30 @@ class Catalog:
         raise KeyError(name)
 
 
+def parse_expectation(text) -> tuple:
+    """``'error (RuntimeError)'`` -> ``('error', 'RuntimeError')``, ``'isolated'`` -> ``('isolated', None)``.
+
+    Raises ValueError saying what is wrong.
+    """
+    match = ERROR_EXPECTATION.match(text) if isinstance(text, str) else None
+    if match:
+        return 'error', match.group('type')
+    if text in ('propagates', 'isolated', 'hang'):
+        return text, None
+    if text == 'error':
+        raise ValueError("is a bare 'error': name the error, e.g. 'error (RuntimeError)' or "
+                         "'error (SIGSEGV)', as the traceback's last line prints it")
+    if isinstance(text, str) and text.startswith('error'):
+        raise ValueError(f"is {show(text)}, not 'error (TYPE)' with TYPE an exception's dotted "
+                         'name, a signal name or a 0x crash code')
+    raise ValueError(f'is {show(text)}, not a verdict a case can expect ({", ".join(EXPECTABLE)})')
+
+
 def load_catalog(directory) -> Catalog:
     """Load every ``*.py`` in ``directory`` (files starting with ``_`` are not cases).
 
-    A broken case does not stop the others: it is reported in ``errors``.
+    A broken case does not stop the others: it is reported in ``errors``, and nothing else is
+    raised for a file.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -125,6 +199,9 @@ def load_catalog(directory) -> Catalog:
             cases.append(load_case(path))
         except CaseError as error:
             errors.append(error)
+        except Exception as error:  # a validator bug must cost one file, not the catalogue
+            errors.append(CaseError(path, [f'could not be validated: {type(error).__name__}: '
+                                           f'{show(str(error))}']))
     names = {case.name for case in cases} | {error.path.stem for error in errors}
     valid = []
     for case in cases:
@@ -139,20 +216,18 @@ def load_catalog(directory) -> Catalog:
 def load_case(path) -> Case:
     """Read and validate one case file; raise CaseError listing every problem."""
     path = Path(path)
+    problems = casefile.name_problems(path.stem)
     try:
-        tree = ast.parse(path.read_text(encoding='utf-8'), filename=str(path))
-    except SyntaxError as error:
-        raise CaseError(path, [f'syntax error at line {error.lineno}: {error.msg}']) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CaseError(path, [f'cannot read: {error}']) from None
-    problems = []
-    literals = _module_literals(tree, problems)
+        text = casefile.read_text(path)
+        tree = casefile.parse(text, path)
+    except casefile.Unreadable as error:
+        raise CaseError(path, [*problems, str(error)]) from None
+    problems += casefile.text_problems(text)
+    literals = casefile.module_literals(tree, DECLARED, problems)
     docstring = ast.get_docstring(tree, clean=True) or ''
+    problems += casefile.docstring_problems(docstring, _placeholder_sentences())
     title, _, explanation = docstring.partition('\n')
-    if not title.strip():
-        problems.append('no module docstring: its first line is the title')
-    elif not explanation.strip():
-        problems.append('the docstring has a title but no explanation after it')
+    problems += casefile.import_problems(tree)
 
     def required(name, check):
         if name not in literals:
@@ -168,47 +243,29 @@ def load_case(path) -> Case:
     timeout = _check_timeout(literals.get('TIMEOUT', DEFAULT_TIMEOUT), problems)
     expects_stderr = _check_bool('EXPECTS_STDERR', literals.get('EXPECTS_STDERR', False), problems)
     main_guard = _check_bool('MAIN_GUARD', literals.get('MAIN_GUARD', True), problems)
-    if main_guard and not _has_main_guard(tree):
-        problems.append("no `if __name__ == '__main__':` guard "
-                        '(set MAIN_GUARD = False if its absence is the pattern)')
+    start_method_at = _one_of(casefile.START_METHOD_AT)(
+        'START_METHOD_AT', literals.get('START_METHOD_AT', 'main'), problems)
+    if start_method_at:
+        problems += casefile.start_method_problems(tree, start_method_at, main_guard)
     if problems:
         raise CaseError(path, problems)
     return Case(
         name=path.stem, path=path, title=title.strip(), explanation=explanation.strip(),
         family=family, direction=direction, expected=expected, overrides=overrides,
         related=related, timeout=timeout, expects_stderr=expects_stderr, main_guard=main_guard,
+        start_method_at=start_method_at,
     )
 
 
-DECLARED = ('FAMILY', 'DIRECTION', 'EXPECTED', 'OVERRIDES', 'RELATED', 'TIMEOUT',
-            'EXPECTS_STDERR', 'MAIN_GUARD')
-
-
-def _module_literals(tree, problems) -> dict:
-    literals = {}
-    for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
-            continue
-        name = node.targets[0].id
-        if name not in DECLARED:
-            typo = difflib.get_close_matches(name, DECLARED, n=1, cutoff=0.8)
-            if typo:
-                problems.append(f'{name} looks like a misspelling of {typo[0]}')
-            continue
-        if name in literals:
-            problems.append(f'{name} is assigned twice')
-        try:
-            literals[name] = ast.literal_eval(node.value)
-        except ValueError:
-            problems.append(f'{name} must be a plain literal (line {node.lineno})')
-    return literals
+@functools.lru_cache(maxsize=None)
+def _placeholder_sentences() -> tuple:
+    return casefile.placeholder_sentences(TEMPLATE.read_text(encoding='utf-8'))
 
 
 def _one_of(allowed):
     def check(name, value, problems):
-        if value not in allowed:
-            problems.append(f'{name} {value!r} is not one of: {", ".join(allowed)}')
+        if not isinstance(value, str) or value not in allowed:
+            problems.append(f'{name} {show(value)} is not one of: {", ".join(allowed)}')
             return None
         return value
     return check
@@ -220,11 +277,13 @@ def _check_verdicts(label, mapping, problems, require_all):
         return None
     for method, verdict in mapping.items():
         if method not in START_METHODS:
-            problems.append(f'{label} names unknown start method {method!r} '
+            problems.append(f'{label} names unknown start method {show(method)} '
                             f'(known: {", ".join(START_METHODS)})')
-        elif verdict not in EXPECTABLE:
-            problems.append(f'{label}[{method!r}] is {verdict!r}, not a verdict a case can '
-                            f'expect ({", ".join(EXPECTABLE)})')
+            continue
+        try:
+            parse_expectation(verdict)
+        except ValueError as error:
+            problems.append(f'{label}[{method!r}] {error}')
     missing = [method for method in START_METHODS if method not in mapping]
     if require_all and missing:
         problems.append(f'{label} lacks start method(s): {", ".join(missing)}')
@@ -248,23 +307,26 @@ def _check_overrides(value, problems) -> tuple:
         count = len(problems)
         unknown = set(entry) - set(CONDITIONS) - {'expect', 'why'}
         if unknown:
-            problems.append(f'{label} has unknown key(s): {", ".join(sorted(unknown))}')
+            problems.append(f'{label} has unknown key(s): {", ".join(sorted(map(show, unknown)))}')
         if not any(key in entry for key in CONDITIONS):
             problems.append(f'{label} needs a condition: one of {", ".join(CONDITIONS)}')
-        versions = {}
-        for key in ('since', 'before'):
-            if key in entry:
-                try:
-                    versions[key] = parse_version(str(entry[key]))
-                except ValueError as error:
-                    problems.append(f'{label}[{key!r}]: {error}')
-        if len(versions) == 2 and versions['since'] >= versions['before']:
-            problems.append(f'{label}: since {entry["since"]} is not before {entry["before"]}')
-        if 'os' in entry and entry['os'] not in OSES:
-            problems.append(f'{label}[os] {entry["os"]!r} is not one of: {", ".join(OSES)}')
-        if 'implementation' in entry and entry['implementation'] not in IMPLEMENTATIONS:
-            problems.append(f'{label}[implementation] {entry["implementation"]!r} is not one of: '
-                            f'{", ".join(IMPLEMENTATIONS)}')
+        since, before = _check_range(label, entry, problems)
+        implementation_since, implementation_before = None, None
+        if 'implementation_version' in entry:
+            versions = entry['implementation_version']
+            sublabel = f'{label}[implementation_version]'
+            if not isinstance(versions, dict) or not versions \
+                    or not set(versions) <= {'since', 'before'}:
+                problems.append(f"{sublabel} must be a dict with 'since' and/or 'before', "
+                                "e.g. {'since': '7.3.10', 'before': '7.3.12'}")
+            else:
+                implementation_since, implementation_before = _check_range(sublabel, versions, problems)
+            if 'implementation' not in entry:
+                problems.append(f'{sublabel} needs an implementation too: each implementation '
+                                'numbers its versions its own way')
+        for key, allowed in (('os', OSES), ('implementation', IMPLEMENTATIONS)):
+            if key in entry and (not isinstance(entry[key], str) or entry[key] not in allowed):
+                problems.append(f'{label}[{key}] {show(entry[key])} is not one of: {", ".join(allowed)}')
         if 'free_threaded' in entry and not isinstance(entry['free_threaded'], bool):
             problems.append(f'{label}[free_threaded] must be True or False')
         _check_verdicts(f'{label}[expect]', entry.get('expect'), problems, require_all=False)
@@ -272,9 +334,10 @@ def _check_overrides(value, problems) -> tuple:
             problems.append(f'{label} needs a "why": the explanation of the difference')
         if len(problems) == count:
             overrides.append(Override(
-                expect=dict(entry['expect']), why=entry['why'].strip(),
-                since=versions.get('since'), before=versions.get('before'),
+                expect=dict(entry['expect']), why=entry['why'].strip(), since=since, before=before,
                 os=entry.get('os'), implementation=entry.get('implementation'),
+                implementation_since=implementation_since,
+                implementation_before=implementation_before,
                 free_threaded=entry.get('free_threaded')))
     for i, first in enumerate(overrides):
         for j, second in enumerate(overrides[i + 1:], i + 1):
@@ -285,12 +348,36 @@ def _check_overrides(value, problems) -> tuple:
     return tuple(overrides)
 
 
+def _check_range(label, entry, problems) -> tuple:
+    """``entry['since']`` and ``entry['before']`` as version tuples (None where absent)."""
+    versions = {}
+    for key in ('since', 'before'):
+        if key not in entry:
+            continue
+        if not isinstance(entry[key], str):
+            problems.append(f"{label}[{key!r}] must be a string such as '3.10' "
+                            f'(the number {show(entry[key])} would read 3.10 as 3.1)')
+            continue
+        try:
+            versions[key] = parse_version(entry[key])
+        except ValueError as error:
+            problems.append(f'{label}[{key!r}]: {error}')
+    if len(versions) == 2 and versions['since'] >= versions['before']:
+        problems.append(f'{label}: since {entry["since"]} is not before {entry["before"]}')
+    return versions.get('since'), versions.get('before')
+
+
 def _check_related(value, own_name, problems) -> tuple:
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
         problems.append('RELATED must be a list of case names (file names without .py)')
         return ()
+    for name in value:
+        if not casefile.NAME.match(name):
+            problems.append(f'RELATED names {show(name)}, which is not a case name: {casefile.NAME_RULE}')
     if own_name in value:
         problems.append('RELATED names the case itself')
+    if len(set(value)) != len(value):
+        problems.append('RELATED names a case twice')
     return tuple(value)
 
 
@@ -309,16 +396,38 @@ def _check_bool(name, value, problems) -> bool:
     return value
 
 
-def _has_main_guard(tree) -> bool:
-    for node in tree.body:
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
-            sides = [node.test.left, *node.test.comparators]
-            names = {side.id for side in sides if isinstance(side, ast.Name)}
-            strings = {side.value for side in sides if isinstance(side, ast.Constant)}
-            if names == {'__name__'} and strings == {'__main__'} \
-                    and isinstance(node.test.ops[0], ast.Eq):
-                return True
-    return False
+def _within(version, since, before) -> bool:
+    return version is not None and (since is None or version >= since) \
+        and (before is None or version < before)
+
+
+def _ranges_meet(since, before, other_since, other_before) -> bool:
+    low = max(since or (0,), other_since or (0,))
+    high = min(before or (math.inf,), other_before or (math.inf,))
+    return low < high
+
+
+def _version_or_none(text: str) -> tuple:
+    """A results file's ``implementation_version`` is untrusted: unparsable matches no range."""
+    try:
+        return parse_version(text)
+    except (ValueError, AttributeError):
+        return None
+
+
+def _split_expectations(expect: dict) -> dict:
+    return {method: dict(zip(('verdict', 'error_type'), parse_expectation(text)))
+            for method, text in expect.items()}
+
+
+def _version_string(version: tuple) -> str:
+    return '.'.join(map(str, version)) if version else None
+
+
+def _range_text(name: str, since: tuple, before: tuple) -> str:
+    low = f'{_version_text(since)} ≤ ' if since else ''
+    high = f' < {_version_text(before)}' if before else ''
+    return f'{low}{name}{high}'
 
 
 def _version_text(version: tuple) -> str:

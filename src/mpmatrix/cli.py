@@ -1,19 +1,34 @@
-"""Command line for contributors: ``python -m mpmatrix run|list|new|merge``."""
+"""Command line for contributors: ``python -m mpmatrix run|list|new|matrix|merge|summary|bench``."""
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import json
 import string
 import subprocess
 import sys
 from pathlib import Path
 
-from mpmatrix import START_METHODS, catalog, environment, results, runner
+from mpmatrix import (
+    START_METHODS,
+    bench,
+    bench_workloads,
+    casefile,
+    catalog,
+    environment,
+    results,
+    runner,
+    summary,
+)
 
 TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
+LIST_WIDTH = 100
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m mpmatrix', description=__doc__)
+    # --help shows plain text: the docstring's reStructuredText backticks would be printed as is.
+    parser = argparse.ArgumentParser(prog='python -m mpmatrix', description=__doc__.replace('``', ''))
+    parser.add_argument('--version', action='version', version=f'mpmatrix {_version()}')
     commands = parser.add_subparsers(dest='command', required=True)
 
     run = commands.add_parser('run', help='run one case under every start method')
@@ -25,14 +40,24 @@ def main(argv=None) -> int:
     run.add_argument('--verbose', '-v', action='store_true', help='show what each run printed')
     run.set_defaults(handler=cmd_run)
 
-    listing = commands.add_parser('list', help='validate the catalogue and list its cases')
+    listing = commands.add_parser(
+        'list', help='validate the catalogue and list its cases',
+        description='Validate every case in the case directory and list them by family, with '
+                    'what each start method is expected to do. Exits 1 if a case breaks the contract.')
     listing.add_argument('--cases', type=Path, default=Path('cases'), help='case directory')
+    listing.add_argument('--format', choices=('text', 'json'), default='text',
+                         help='text for people (fits in 100 columns), json for tools')
     listing.set_defaults(handler=cmd_list)
 
-    new = commands.add_parser('new', help='write a new case from the template')
-    new.add_argument('name', help='file name without .py, e.g. pipe_duplex')
-    new.add_argument('--family', required=True, choices=catalog.FAMILIES)
-    new.add_argument('--direction', required=True, choices=catalog.DIRECTIONS)
+    new = commands.add_parser(
+        'new', help='write a new case from the template',
+        description='Write cases/NAME.py from the template. Replace its placeholder prose and '
+                    'its example pattern: the catalogue rejects the case until the prose is yours.')
+    new.add_argument('name', help=f'file name without .py, e.g. pipe_duplex ({casefile.NAME_RULE})')
+    new.add_argument('--family', required=True, choices=catalog.FAMILIES, metavar='FAMILY',
+                     help=f'one of: {", ".join(catalog.FAMILIES)}')
+    new.add_argument('--direction', required=True, choices=catalog.DIRECTIONS, metavar='DIRECTION',
+                     help=f'one of: {", ".join(catalog.DIRECTIONS)}')
     new.add_argument('--title', help='first line of the docstring')
     new.add_argument('--cases', type=Path, default=Path('cases'), help='case directory')
     new.set_defaults(handler=cmd_new)
@@ -50,6 +75,36 @@ def main(argv=None) -> int:
     merge.add_argument('--output', '-o', type=Path, required=True)
     merge.set_defaults(handler=cmd_merge)
 
+    report = commands.add_parser('summary', help='a Markdown report of results files: the case x '
+                                                 'method table and every mismatch (for CI job '
+                                                 'summaries)')
+    report.add_argument('inputs', nargs='+', type=Path, help='results files or directories')
+    report.add_argument('--append', type=Path, metavar='FILE',
+                        help='append to FILE (e.g. "$GITHUB_STEP_SUMMARY") instead of printing')
+    report.set_defaults(handler=cmd_summary)
+
+    costs = commands.add_parser(
+        'bench', help='measure what each start method costs here; write results/bench/ENV.json',
+        description='Time starting children, a Pool, moving 10 MB through a Queue, a Pipe, '
+                    'shared_memory and a Manager, a child\'s memory beside a 200 MB parent, and '
+                    'lock-protected increments, under each start method; write the figures '
+                    '(median and spread of the repeats) for the site\'s costs page.')
+    costs.add_argument('--start-method', choices=START_METHODS, action='append',
+                       help='only this method (repeatable); default: every one available')
+    costs.add_argument('--workload', choices=bench_workloads.WORKLOADS, action='append',
+                       help='only this workload (repeatable); default: all')
+    costs.add_argument('--repeats', type=_at_least(1), default=5, help='timed runs per figure (default 5)')
+    costs.add_argument('--warmup', type=_at_least(0), default=1,
+                       help='untimed runs before them (default 1)')
+    costs.add_argument('--quick', action='store_true',
+                       help='no warm-up runs and at most 3 timed ones (for a slow or busy machine)')
+    costs.add_argument('--budget', type=float, default=60.0,
+                       help='seconds for the whole bench (default 60): on a slow machine the workloads '
+                            'repeat less, each at least once')
+    costs.add_argument('--output-dir', type=Path, default=Path('results', 'bench'),
+                       help='where ENVIRONMENT-ID.json goes (default results/bench)')
+    costs.set_defaults(handler=cmd_bench)
+
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
@@ -58,18 +113,26 @@ def main(argv=None) -> int:
         return 2
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version('mpmatrix')
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return '(not installed)'
+
+
 def cmd_run(args) -> int:
     case = catalog.load_case(args.case)
     env = environment.current()
     rows, failed = [], False
     for method in args.start_method or START_METHODS:
-        expected, override = case.expectation(method, env)
+        expectation = case.expectation(method, env)
+        expected, override = str(expectation), expectation.override
         if method not in env.available_start_methods:
             rows.append((method, 'unavailable', expected, '', 'skipped'))
             continue
         print(f'running {case.name} under {method}...', file=sys.stderr, flush=True)
         run = runner.run_case(case, method, timeout=args.timeout)
-        ok = run.verdict == expected and not run.problems
+        ok = expectation.matches(run.verdict, run.error_type) and not run.problems
         failed = failed or not ok
         verdict = f'{run.verdict} ({run.error_type})' if run.error_type else str(run.verdict)
         rows.append((method, verdict, expected + (' *' if override else ''),
@@ -85,31 +148,69 @@ def cmd_run(args) -> int:
 
 def cmd_list(args) -> int:
     loaded = catalog.load_catalog(args.cases)
-    rows = [(case.name, case.family, case.direction,
-             *(case.expected[method] for method in START_METHODS),
-             f'+{len(case.overrides)}' if case.overrides else '', case.title)
-            for case in sorted(loaded.cases, key=lambda case: (case.family, case.name))]
-    _print_table(('case', 'family', 'direction', *START_METHODS, 'overrides', 'title'), rows)
-    families = {case.family for case in loaded.cases}
-    directions = {case.direction for case in loaded.cases}
-    print(f'\n{len(loaded.cases)} cases, {len(families)} families, {len(directions)} directions')
+    if args.format == 'json':
+        print(json.dumps({'cases': [case.as_dict() for case in loaded.cases],
+                          'errors': [{'path': str(error.path), 'problems': error.problems}
+                                     for error in loaded.errors]}, indent=2))
+        return 1 if loaded.errors else 0
+    for family in catalog.FAMILIES:
+        members = sorted((case for case in loaded.cases if case.family == family),
+                         key=lambda case: case.name)
+        if members:
+            print(f'{family} ({len(members)})')
+            print('\n'.join(line for case in members for line in _case_lines(case)) + '\n')
+    print(f'{len(loaded.cases)} cases')
+    for vocabulary, key in ((catalog.FAMILIES, 'family'), (catalog.DIRECTIONS, 'direction')):
+        counts = [f'{word}: {sum(getattr(case, key) == word for case in loaded.cases)}'
+                  for word in vocabulary]
+        print(f'by {key}:\n' + '\n'.join(_packed(counts, ', ', indent=2)))
     for error in loaded.errors:
         print(f'error: {error}', file=sys.stderr)
     return 1 if loaded.errors else 0
 
 
+def _case_lines(case) -> list:
+    """A case in at most 100 columns: name and direction, title, expectations."""
+    overrides = f', {len(case.overrides)} override(s)' if case.overrides else ''
+    return [*_packed([case.name, f'{case.direction}{overrides}'], '  ', indent=2),
+            _fit(' ' * 6 + case.title),
+            *_packed([f'{method}: {case.expected[method]}' for method in START_METHODS], ' | ',
+                     indent=6)]
+
+
+def _packed(items, separator, indent, width=LIST_WIDTH) -> list:
+    """``items`` joined by ``separator`` into lines of at most ``width`` columns, none split."""
+    lines, line = [], ''
+    for item in items:
+        if line and len(line) + len(separator) + len(item) > width:
+            lines.append(line)
+            line = ''
+        line = line + separator + item if line else ' ' * indent + item
+    return [_fit(line) for line in [*lines, line]]
+
+
+def _fit(line: str, width=LIST_WIDTH) -> str:
+    return line if len(line) <= width else line[:width - 3] + '...'
+
+
 def cmd_new(args) -> int:
-    if not args.name.isidentifier():
-        raise FileExistsError(f'{args.name!r} is not a valid case name (use snake_case)')
     path = args.cases / f'{args.name}.py'
-    if path.exists():
-        raise FileExistsError(f'{path} already exists')
+    problems = casefile.name_problems(args.name)
     title = args.title or args.name.replace('_', ' ').capitalize()
+    if not title.strip() or not title.isprintable() or '"""' in title or '\\' in title:
+        problems.append('the title is one line of printable text, without """ or backslashes')
+    if problems:
+        raise catalog.CaseError(path, problems)
     text = string.Template(TEMPLATE.read_text(encoding='utf-8')).substitute(
-        title=title, family=args.family, direction=args.direction)
+        title=title.strip(), family=args.family, direction=args.direction)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding='utf-8')
-    print(f'wrote {path}: edit it, then `python -m mpmatrix run {path}`')
+    try:
+        with open(path, 'x', encoding='utf-8') as file:  # never overwrite, never follow a link
+            file.write(text)
+    except FileExistsError:
+        raise FileExistsError(f'{path} already exists') from None
+    print(f'wrote {path}: replace the placeholder prose and the example pattern, '
+          f'then `python -m mpmatrix run {path}`')
     return 0
 
 
@@ -126,15 +227,57 @@ def cmd_matrix(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    paths = []
-    for item in args.inputs:
-        paths.extend(results.results_files(item) if item.is_dir() else [item])
-    if not paths:
-        raise FileNotFoundError(f'no results files in {", ".join(map(str, args.inputs))}')
+    paths = _results_paths(args.inputs)
     merged = results.merge(paths)
     results.write(args.output, merged)
     print(f'merged {len(merged)} environment(s) from {len(paths)} file(s) into {args.output}')
     return 0
+
+
+def cmd_bench(args) -> int:
+    warmup, repeats = (0, min(args.repeats, 3)) if args.quick else (args.warmup, args.repeats)
+    document = bench.run(args.start_method, args.workload, warmup=warmup, repeats=repeats,
+                         budget=args.budget, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    path = bench.write(args.output_dir, document)
+    rows = [(entry['figure'], entry['start_method'], f"{entry['median']:.4g} {entry['unit']}",
+             f"{entry['min']:.4g}-{entry['max']:.4g}") for entry in document['figures']]
+    print(f"{document['environment']['id']}: {document['duration']:.1f} s\n")
+    _print_table(('figure', 'method', 'median', 'min-max'), rows)
+    print(f'\nwrote {path}')
+    return 0
+
+
+def _at_least(minimum: int):
+    def whole_number(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f'not a whole number: {text!r}') from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f'{text} is less than {minimum}')
+        return number
+    return whole_number
+
+
+def cmd_summary(args) -> int:
+    markdown = summary.report(results.merge(_results_paths(args.inputs)))
+    if args.append:
+        with open(args.append, 'a', encoding='utf-8') as stream:
+            stream.write(markdown)
+    else:  # UTF-8 whatever the console's encoding (Windows): it goes to a file or a page
+        sys.stdout.buffer.write(markdown.encode('utf-8'))
+        sys.stdout.flush()
+    return 0
+
+
+def _results_paths(inputs) -> list:
+    """Results files named, and those in directories named; none at all is an error."""
+    paths = []
+    for item in inputs:
+        paths.extend(results.results_files(item) if item.is_dir() else [item])
+    if not paths:
+        raise FileNotFoundError(f'no results files in {", ".join(map(str, inputs))}')
+    return paths
 
 
 def _print_run(run) -> None:

@@ -1,36 +1,72 @@
-"""Shared-memory segments and POSIX semaphores a case left behind (Linux: ``/dev/shm``).
+"""Shared memory, semaphores and temporary files a case run left behind.
 
-``/dev/shm`` is one namespace for the whole machine, and under pytest-xdist
-several cases run at once, so "a segment appeared during this run" does not
-say whose it is. While a case runs, the runner therefore samples which
-``/dev/shm`` files its processes map or hold open (``in_use``). Once the run
-is over, a segment counts as this run's leak only if the run's processes were
-seen using it and no live process uses it any more; it is then removed, so it
-cannot disturb the next case. A leak too brief to be sampled is still caught
-by the end-of-session check, which claims every orphan that appeared during
-the session. macOS offers no way to list POSIX shared memory, and Windows
-frees it with the last handle: there these checks find nothing.
+``/dev/shm`` (Linux) is one namespace for the whole machine: under pytest-xdist
+several cases run at once, and unrelated programs create segments too. "A file
+appeared during this run" therefore says nothing about whose it is, and this
+module never removes or blames a file on that ground. A ``/dev/shm`` file is a
+run's leak only when the run's own processes show it is theirs, in one of two
+ways:
+
+- **they say they created it**: the runner injects ``mpmatrix/observer`` into
+  every interpreter of the run, which records in the run's journal the device
+  and inode of each POSIX shared memory segment created through
+  ``_posixshmem.shm_open`` (``SharedMemory``, whatever its name), even one
+  closed at once;
+- **they were seen using it**: while the case runs the runner lists what its
+  processes map or hold open in ``/dev/shm``, every 50 ms and at once whenever
+  inotify reports a new file there (so a semaphore, named or not, is seen
+  while its creator maps it).
+
+And in both cases the file must not have existed before the run began, and no
+live process may use it when the run is over. Files are compared by device and
+inode, never by name, so a file that later reuses a name is not confused with
+the run's. Such a file is then removed so it cannot disturb the next case.
+What the run's processes neither created through ``_posixshmem`` nor held long
+enough to be seen (a semaphore created and closed within a millisecond, a
+segment made through ``ctypes``) is missed: a leak may go unreported, but
+nothing that is not the run's is ever touched. (A case could write lies into
+its journal; it could as well remove any file itself.)
+
+**Temporary files.** Each run gets its own ``TMPDIR``; whatever is left in it
+at the end (multiprocessing's ``pymp-*`` listener directories, above all) is
+the run's, reported and removed.
+
+macOS offers no way to list POSIX shared memory and Windows frees it with the
+last handle: there the ``/dev/shm`` checks find nothing; the ``TMPDIR`` check
+works everywhere.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import select
+import shutil
+import sys
+import time
 from pathlib import Path
 
 SHM_DIR = Path('/dev/shm')
 PROC_DIR = Path('/proc')
-# Names multiprocessing gives its segments: SharedMemory (psm_, wnsm_) and SemLock (sem.mp-).
-OURS = re.compile(r'^(psm_|wnsm_|sem\.mp-)')
 TRACKER_WARNING = re.compile(r'resource_tracker: There appear to be (\d+) leaked (\w+) objects')
 SUPPORTED = SHM_DIR.is_dir() and PROC_DIR.is_dir()
+IN_CREATE, IN_MOVED_TO = 0x100, 0x80
 
 
-def snapshot() -> set:
-    """Names of multiprocessing's segments now in ``/dev/shm`` (empty where there is none)."""
+def identities() -> dict:
+    """(device, inode) -> name of every file now in ``/dev/shm`` (empty where there is none)."""
+    found = {}
     try:
-        return {entry.name for entry in os.scandir(SHM_DIR) if OURS.match(entry.name)}
+        entries = list(os.scandir(SHM_DIR))
     except OSError:
-        return set()
+        return found
+    for entry in entries:
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # removed meanwhile
+        found[(stat.st_dev, stat.st_ino)] = entry.name
+    return found
 
 
 def in_use(pids=None) -> set:
@@ -65,36 +101,112 @@ def in_use(pids=None) -> set:
     return found
 
 
-def identities(names: set) -> dict:
-    """(device, inode) -> name, for those of ``names`` that still exist."""
-    found = {}
-    for name in names:
-        try:
-            stat = (SHM_DIR / name).stat()
-        except FileNotFoundError:
-            continue
-        found[(stat.st_dev, stat.st_ino)] = name
-    return found
-
-
-def orphaned(names: set, used_by: set = None) -> set:
-    """Those of ``names`` that still exist and no live process uses (optionally: that
-    ``used_by``, a set of identities from ``in_use``, shows some process once used)."""
-    existing = identities(names)
-    if used_by is not None:
-        existing = {key: name for key, name in existing.items() if key in used_by}
+def orphaned(claimed: set) -> dict:
+    """Those ``claimed`` (device, inode) pairs that still exist and no live process uses:
+    identity -> name."""
+    existing = {key: name for key, name in identities().items() if key in claimed}
     if not existing:
-        return set()
+        return {}
     live = in_use()
-    return {name for key, name in existing.items() if key not in live}
+    return {key: name for key, name in existing.items() if key not in live}
 
 
-def remove(names: set) -> None:
+def remove(names) -> None:
     for name in names:
         try:
             (SHM_DIR / name).unlink()
         except FileNotFoundError:
             pass
+
+
+def start_journal(journal: Path) -> None:
+    """Start a run's journal with what ``/dev/shm`` holds before the run: never the run's."""
+    journal.touch()
+    _append(journal, 'before', identities())
+
+
+def record_used(journal: Path, used: set) -> None:
+    """Note in the journal what the run's processes were seen using."""
+    _append(journal, 'used', used)
+
+
+def _append(journal: Path, kind: str, keys) -> None:
+    if keys:
+        with open(journal, 'a', encoding='ascii') as file:
+            file.writelines(f'{kind} {device} {inode}\n' for device, inode in sorted(keys))
+
+
+def journal_claims(journal: Path) -> set:
+    """The (device, inode) pairs a run's journal says its processes created (``shm``, written
+    by the observer) or were seen using (``used``), less those that existed before the run."""
+    kinds = {'shm': set(), 'used': set(), 'before': set()}
+    try:
+        lines = journal.read_text(encoding='ascii', errors='replace').splitlines()
+    except OSError:
+        return set()
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 3 and fields[0] in kinds and fields[1].isdigit() and fields[2].isdigit():
+            kinds[fields[0]].add((int(fields[1]), int(fields[2])))
+    return (kinds['shm'] | kinds['used']) - kinds['before']
+
+
+def temporary_leftovers(directory: Path) -> list:
+    """Remove everything left in a run's TMPDIR; return the names (e.g. ``pymp-abc123``)."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    for name in names:
+        path = directory / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    return names
+
+
+class Watch:
+    """New files in ``/dev/shm``, as inotify reports them (Linux); elsewhere a plain clock."""
+
+    def __init__(self):
+        self.fd = None
+        if SUPPORTED and sys.platform.startswith('linux'):
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+            if fd >= 0 and libc.inotify_add_watch(fd, bytes(SHM_DIR), IN_CREATE | IN_MOVED_TO) >= 0:
+                self.fd = fd
+            elif fd >= 0:
+                os.close(fd)
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` s; True as soon as a file was created in ``/dev/shm``."""
+        if self.fd is None:
+            time.sleep(timeout)
+            return False
+        readable, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not readable:
+            return False
+        try:
+            while os.read(self.fd, 65536):
+                pass
+        except BlockingIOError:
+            pass
+        return True
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
 
 def tracker_warnings(stderr: str) -> list:

@@ -1,15 +1,34 @@
-"""Find and kill every process a case run started, wherever it was reparented.
+"""Find and kill every process a case run started, wherever it went.
 
-Each run gets a tag in its environment. Forked children share the parent's
-initial environment block and spawned ones inherit ``os.environ``, so the tag
-finds the fork server, the resource tracker, manager servers, pool workers and
-grandchildren even after they were reparented to init. Walking the process
-tree from the case's pid catches the rest (a child started with an emptied
-environment).
+**Linux.** The runner, each pytest-xdist worker and the pytest controller make
+themselves *child subreapers* (``prctl(PR_SET_CHILD_SUBREAPER)``): the kernel
+then reparents to them, instead of to init, every process their descendants
+orphan. A process cannot leave that subtree by its own choices: emptying its
+environment, starting a new session or process group, double-forking or
+exec'ing another program all leave it below the runner. So a run's processes
+are the case's tree plus whatever was reparented to the runner during the run.
+
+**Everywhere.** Each run also gets a tag in its environment. Forked children
+share the parent's initial environment block and spawned ones inherit
+``os.environ``, so the tag finds the fork server, the resource tracker, manager
+servers, pool workers and grandchildren where there is no subreaper (macOS,
+Windows) or when a process slipped out before the runner became one. A process
+that both drops the tag and is reparented to init escapes there.
+
+**Killing.** Every process found is stopped first (SIGSTOP), then the tree is
+scanned again, until a scan finds nothing new; only then is everything killed.
+A stopped process cannot fork, and a stopped parent cannot reap its children,
+so their pids cannot be reused meanwhile: a process that re-forks every few
+milliseconds cannot outrun the kill. The orphans reparented to us are then
+zombies that only we can reap: we wait for exactly those pids, never for the
+case's own process (``subprocess.Popen`` waits for that one).
 """
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 import time
 import uuid
 
@@ -18,6 +37,10 @@ import psutil
 TAG_VARIABLE = 'MPMATRIX_RUN_TAG'
 # Set by a test session so that its end-of-session check finds its own runs only.
 SESSION_VARIABLE = 'MPMATRIX_SESSION'
+PR_SET_CHILD_SUBREAPER = 36
+PR_GET_CHILD_SUBREAPER = 37
+LINUX = sys.platform.startswith('linux')
+POSIX = os.name == 'posix'
 
 
 def new_session() -> str:
@@ -34,8 +57,22 @@ def new_tag() -> str:
     return session_prefix() + uuid.uuid4().hex
 
 
+def become_subreaper() -> bool:
+    """Make this process the reaper of everything its descendants orphan (Linux only).
+
+    Returns whether it is one. Harmless to call again.
+    """
+    if not LINUX:
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    flag = ctypes.c_int(0)
+    if libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value:
+        return True
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
 def tagged(prefix: str) -> list:
-    """Live processes whose tag starts with ``prefix`` (a run's tag, or a session's prefix)."""
+    """Pids of live processes whose tag starts with ``prefix`` (a run's tag, or a session's prefix)."""
     found = []
     for process in psutil.process_iter():
         if process.pid == os.getpid():
@@ -43,69 +80,193 @@ def tagged(prefix: str) -> list:
         try:
             value = process.environ().get(TAG_VARIABLE, '')
             if value.startswith(prefix) and process.status() != psutil.STATUS_ZOMBIE:
-                found.append(process)
+                found.append(process.pid)
         except (psutil.Error, OSError):
             continue  # gone, or not ours to read
     return found
 
 
-def descendants(pid: int) -> list:
-    """``pid`` and everything below it in the process tree, if still alive."""
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return []
+def _parents() -> dict:
+    """pid -> (parent pid, is a zombie), for every process."""
+    return {pid: (info.ppid, info.zombie) for pid, info in _table().items()}
 
 
-def run_processes(tag: str, pid: int) -> list:
-    """Every live process belonging to one run, the root first: by tree from ``pid``, and by tag."""
-    unique = {process.pid: process for process in descendants(pid) + tagged(tag)}
-    return list(unique.values())
+class _Info:
+    __slots__ = ('ppid', 'zombie', 'group', 'session')
+
+    def __init__(self, ppid, zombie, group=None, session=None):
+        self.ppid, self.zombie, self.group, self.session = ppid, zombie, group, session
 
 
-def kill(processes: list, timeout: float = 1.0) -> list:
-    """SIGKILL (TerminateProcess on Windows) all of ``processes``; return those still alive.
-
-    A killed process counts as dead once it is a zombie: reaping it is its parent's job.
-    """
-    for process in processes:
+def _table() -> dict:
+    """pid -> _Info for every process, read as fast as possible: the kill below races
+    against processes that fork."""
+    table = {}
+    if not LINUX:
+        for process in psutil.process_iter():
+            try:
+                table[process.pid] = _Info(process.ppid(), process.status() == psutil.STATUS_ZOMBIE)
+            except psutil.Error:
+                continue
+        return table
+    for entry in os.scandir('/proc'):
+        if not entry.name.isdigit():
+            continue
         try:
-            process.kill()
-        except psutil.Error:
-            pass
-    deadline = time.monotonic() + timeout
+            with open(f'/proc/{entry.name}/stat', 'rb') as stat:
+                fields = stat.read().rsplit(b')', 1)[1].split()
+        except OSError:
+            continue  # gone
+        table[int(entry.name)] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]))
+    return table
+
+
+def descendants(pid: int, parents: dict = None) -> list:
+    """Pids of everything below ``pid`` in the process tree (zombies included)."""
+    parents = _parents() if parents is None else parents
+    children = {}
+    for child, (parent, _) in parents.items():
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+class Run:
+    """The processes of one case run: the case's tree, what was reparented to us since the
+    run began (subreaper), and whatever carries the run's tag."""
+
+    def __init__(self, tag: str):
+        self.tag = tag
+        self.root = None  # the case's pid (our child, and the leader of its process group)
+        become_subreaper()
+        # Our descendants from before the run are not the run's.
+        self.before = set(descendants(os.getpid()))
+
+    def pids(self, with_tagged: bool = True, parents: dict = None) -> set:
+        """Pids of the run's processes, live ones and zombies (``with_tagged``: also those
+        found by tag, a slower scan). Only what is below us or tagged: once reaped, the
+        case's pid may be another program's."""
+        parents = _parents() if parents is None else parents
+        found = set(descendants(os.getpid(), parents)) - self.before
+        if with_tagged:
+            for pid in tagged(self.tag):
+                found |= {pid, *descendants(pid, parents)}
+        found.discard(os.getpid())
+        return found
+
+    def alive(self) -> set:
+        """Pids of the run's processes that are alive, or have ended since the last call.
+
+        A listing of /proc is not one instant: a process that re-forks may show only as
+        zombies in it, so a zombie that was the run's counts as a sign of life (once: then
+        it is reaped).
+        """
+        parents = _parents()
+        found = self.pids(parents=parents)
+        ended = reap_orphans(found, keep=self.root)
+        return ended | {pid for pid in found if pid in parents and not parents[pid][1]}
+
+    def kill(self) -> list:
+        """Stop, then kill, every process of the run; describe those that were alive."""
+        return kill(lambda: self.pids(with_tagged=False), self.pids, keep=self.root)
+
+
+def kill(find, find_thoroughly=None, keep: int = None) -> list:
+    """Stop everything ``find()`` returns until it returns nothing new, then kill it all.
+
+    ``find`` returns a set of pids, fast; it is called again after each round of stopping,
+    so a process forked meanwhile is found and stopped too. ``find_thoroughly`` (slower) is
+    asked once ``find`` has nothing new. Returns a description of each process that was
+    alive. Then reaps those that are our children (not ``keep``: a Popen's own).
+    """
+    stopped, names = set(), []
     while True:
-        alive = [process for process in processes if _alive(process)]
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.02)
-
-
-def _alive(process) -> bool:
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
-
-
-def reap(tag: str, pid: int, grace: float) -> list:
-    """Wait up to ``grace`` s for a run's processes to exit by themselves; kill and name the rest."""
-    remaining = run_processes(tag, pid)
-    if not remaining:
-        return []
-    deadline = time.monotonic() + grace
-    alive = [process for process in remaining if _alive(process)]
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.05)
-        alive = [process for process in alive if _alive(process)]
-    names = [describe(process) for process in alive]
-    kill(alive)
+        new = set(find()) - stopped
+        if not new and find_thoroughly is not None:
+            new = set(find_thoroughly()) - stopped
+        if not new:
+            break
+        if not POSIX:  # nothing to stop there, the kill comes at once: describe first
+            names += [describe(pid) for pid in sorted(new)]
+        _stop(new, keep)
+        stopped |= new
+    if POSIX:
+        parents = _parents()
+        names = [describe(pid) for pid in sorted(stopped) if pid in parents and not parents[pid][1]]
+        for pid in stopped:
+            _signal(pid, signal.SIGKILL)
+    _wait_dead(stopped)
+    reap_orphans(stopped, keep=keep)
     return names
 
 
-def describe(process) -> str:
+def _stop(pids: set, root: int = None) -> None:
+    """SIGSTOP ``pids``; a whole process group at once (the kernel lets no fork slip past a
+    signal sent to a group) when the group is surely the run's: the case's own (``root``),
+    or any group of a session other than ours (the run's processes began in our session,
+    and a session cannot be joined, only created: so a run process in another session is
+    in one a run process created, and everything in that session is the run's)."""
+    if not POSIX:
+        for pid in pids:
+            _signal(pid, None)
+        return
+    table = _table() if LINUX else {}
+    session, groups = os.getsid(0), set()
+    for pid in pids:
+        info = table.get(pid)
+        if info is not None and info.group not in groups and (
+                info.group == root or info.session != session):
+            groups.add(info.group)
+            try:
+                os.killpg(info.group, signal.SIGSTOP)
+            except OSError:
+                pass
+        _signal(pid, signal.SIGSTOP)
+
+
+def _signal(pid: int, signum) -> None:
     try:
-        return f'pid {process.pid} ({" ".join(process.cmdline())[:120]})'
+        if signum is None:  # Windows: there is no stopping; TerminateProcess
+            psutil.Process(pid).kill()
+        else:
+            os.kill(pid, signum)
+    except (OSError, psutil.Error):
+        pass  # gone
+
+
+def _wait_dead(pids: set, timeout: float = 5.0) -> None:
+    """Until each of ``pids`` is a zombie or gone (SIGKILL is not instantaneous on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        parents = _parents()
+        if not any(pid in parents and not parents[pid][1] for pid in pids):
+            return
+        time.sleep(0.01)
+
+
+def reap_orphans(pids, keep: int = None) -> set:
+    """Collect the exit status of those of ``pids`` that are our own zombie children, except
+    ``keep`` (a subprocess.Popen waits for its own child); return their pids."""
+    reaped = set()
+    if not POSIX:
+        return reaped
+    parents = _parents()
+    for pid in pids:
+        if pid != keep and parents.get(pid) == (os.getpid(), True):
+            try:
+                os.waitpid(pid, os.WNOHANG)
+                reaped.add(pid)
+            except ChildProcessError:
+                pass
+    return reaped
+
+
+def describe(pid: int) -> str:
+    try:
+        return f'pid {pid} ({" ".join(psutil.Process(pid).cmdline())[:120]})'
     except psutil.Error:
-        return f'pid {process.pid}'
+        return f'pid {pid}'

@@ -1,21 +1,23 @@
 """pytest plugin for the matrix: options, fixtures, results/<env>.json, the clean-machine check.
 
-Under pytest-xdist every worker collects its own records and hands them to
-the controller at the end (``workeroutput``), which writes the one file.
+Each test's records travel with its report, so under pytest-xdist they reach the
+controller as each test ends, and a session stopped by Ctrl-C still writes the
+records of every test that finished. The controller writes the one file.
 """
 from __future__ import annotations
 
 import dataclasses
-import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
-import psutil
 import pytest
 
-from mpmatrix import environment, leaks, processes, results
+from mpmatrix import environment, leaks, processes, results, runner
 from mpmatrix.catalog import load_catalog
 
-RECORDS_KEY = 'mpmatrix_records'
+PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a report
 
 
 def pytest_addoption(parser):
@@ -30,9 +32,15 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
+    # The controller and each xdist worker: whatever a case run orphans is reparented to us
+    # (Linux), and a worker that dies leaves its orphans to the controller.
+    processes.become_subreaper()
     if not hasattr(config, 'workerinput'):  # the controller; xdist workers inherit its session
         config.mpmatrix_session = processes.new_session()
-        config.mpmatrix_shm_at_start = leaks.snapshot()
+        config.mpmatrix_session_dir = tempfile.mkdtemp(prefix='mpms-', dir=runner.short_temporary_root())
+        os.environ[runner.SESSION_DIR_VARIABLE] = config.mpmatrix_session_dir
+    elif os.environ.get(runner.SESSION_DIR_VARIABLE):  # the end-of-session check spares workers
+        Path(os.environ[runner.SESSION_DIR_VARIABLE], f'worker-{os.getpid()}').touch()
 
 
 @pytest.fixture(scope='session')
@@ -47,65 +55,115 @@ def case_timeout(request):
 
 @pytest.fixture(autouse=True)
 def no_dangling_processes():
-    """Like CPython's dangling-process check: a test leaves no child process behind."""
+    """Like CPython's dangling-process check: a test leaves no child process behind (and no
+    zombie: orphans reparented to us are reaped)."""
     yield
-    children = psutil.Process().children(recursive=True)
-    if children:
-        names = [processes.describe(child) for child in children]
-        processes.kill(children)
+    me = os.getpid()
+    names = processes.kill(lambda: set(processes.descendants(me)))
+    if names:
         pytest.fail('the test left process(es) behind (now killed): ' + '; '.join(names),
                     pytrace=False)
 
 
 @pytest.fixture
 def record_result(request):
-    """Keep a Record for this session's results file."""
-    return request.config.mpmatrix_records.append
+    """Keep a Record for this session's results file (it travels with the test's report)."""
+    return request.node.stash.setdefault(PENDING_RECORDS, []).append
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the records made so far to this phase's report (xdist sends it to the controller)."""
+    outcome = yield
+    pending = item.stash.get(PENDING_RECORDS, [])
+    if pending:
+        outcome.get_result().mpmatrix_records = [dataclasses.asdict(record) for record in pending]
+        pending.clear()
+
+
+class RecordCollector:
+    """The controller's collector of every report's records."""
+
+    def __init__(self, records: list):
+        self.records = records
+
+    @pytest.hookimpl(tryfirst=True)  # before the terminal reports the test as done
+    def pytest_runtest_logreport(self, report):
+        self.records.extend(results.Record(**record) for record in getattr(report, 'mpmatrix_records', ()))
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, 'workerinput'):
+        session.config.pluginmanager.register(RecordCollector(session.config.mpmatrix_records),
+                                              'mpmatrix-record-collector')
 
 
 def pytest_sessionfinish(session):
     config = session.config
-    if hasattr(config, 'workerinput'):  # an xdist worker: hand the records to the controller
-        config.workeroutput[RECORDS_KEY] = json.dumps(
-            [dataclasses.asdict(record) for record in config.mpmatrix_records])
+    if hasattr(config, 'workerinput'):  # an xdist worker: its records went with its reports
         return
     if config.mpmatrix_records:
-        root = Path(config.rootpath)
-        known = {case.name for case in load_catalog(root / config.getoption('--cases-dir')).cases}
-        path = results.update(root / config.getoption('--results-dir'), environment.current(),
-                              config.mpmatrix_records, known)
-        config.mpmatrix_results_path = path
+        _write_results(session)
     config.mpmatrix_leftovers = leftovers_of_every_run(config.mpmatrix_session,
-                                                       config.mpmatrix_shm_at_start)
+                                                       config.mpmatrix_session_dir)
     if config.mpmatrix_leftovers:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def leftovers_of_every_run(session: str, shm_at_start: set) -> list:
+def leftovers_of_every_run(session: str, session_dir: str) -> list:
     """The clean-machine check: nothing any case run started may outlive the session.
 
-    Each run already cleans up after itself; this catches a bug in that cleanup.
-    What it finds is named, then killed or removed.
+    Each run already cleans up after itself; this catches a bug in that cleanup, and a run
+    whose runner died (an xdist worker killed): the processes below us (but the workers)
+    or carrying the session's tag, and what the journals of unfinished runs in the session
+    directory claim in /dev/shm and left in their TMPDIR. Only what a run of this session
+    created or was seen using is ever named or removed. What it finds is killed or removed.
     """
-    found = processes.tagged(session)
-    named = [f'process {processes.describe(process)}' for process in found]
-    processes.kill(found)
-    segments = leaks.orphaned(leaks.snapshot() - shm_at_start)
-    leaks.remove(segments)
-    return named + [f'/dev/shm/{name}' for name in sorted(segments)]
+    directory = Path(session_dir)
+    workers = {int(path.name.split('-', 1)[1]) for path in directory.glob('worker-*')}
+    me = os.getpid()
+    named = [f'process {name}' for name in processes.kill(
+        lambda: set(processes.descendants(me)) - workers,
+        lambda: {pid for pid in processes.tagged(session) if pid not in workers})]
+    for rundir in sorted(directory.glob('mpm-*')):
+        segments = leaks.orphaned(leaks.journal_claims(rundir / 'journal'))
+        leaks.remove(segments.values())
+        named += [f'/dev/shm/{name}' for name in sorted(segments.values())]
+        named += [f'{rundir / "tmp" / name}' for name in leaks.temporary_leftovers(rundir / 'tmp')]
+    shutil.rmtree(directory, ignore_errors=True)
+    return named
 
 
-def pytest_testnodedown(node, error):
-    """xdist controller: gather a finished worker's records."""
-    data = getattr(node, 'workeroutput', {}).get(RECORDS_KEY)
-    if data:
-        node.config.mpmatrix_records.extend(results.Record(**record) for record in json.loads(data))
+def _write_results(session) -> None:
+    """Write the session's records; what went wrong is reported (and fails the session), not raised."""
+    config = session.config
+    root = Path(config.rootpath)
+    try:
+        known = {case.name for case in load_catalog(root / config.getoption('--cases-dir')).cases}
+    except FileNotFoundError:  # no catalogue here: keep every earlier record
+        known = None
+    try:
+        update = results.update(root / config.getoption('--results-dir'), environment.current(),
+                                config.mpmatrix_records, known)
+    except (results.ResultsError, OSError) as error:
+        config.mpmatrix_results_lines = [(f'mpmatrix: results NOT written: {error}', {'red': True})]
+        session.exitstatus = session.exitstatus or pytest.ExitCode.TESTS_FAILED
+        return
+    lines = [(f'mpmatrix: results file set aside: {update.set_aside}', {'yellow': True})] \
+        if update.set_aside else []
+    if update.removed_temporaries:
+        lines.append((f'mpmatrix: removed {len(update.removed_temporaries)} temporary file(s) left '
+                      f'by an interrupted write: {", ".join(update.removed_temporaries)}', {}))
+    lines += [(f'mpmatrix: invalid record left out: {why}', {'red': True}) for why in update.left_out]
+    lines.append((f'mpmatrix: {update.written} record(s) written to {update.path} '
+                  f'(it now holds {update.total})', {}))
+    config.mpmatrix_results_lines = lines
+    if update.left_out:
+        session.exitstatus = session.exitstatus or pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, config):
     for leftover in getattr(config, 'mpmatrix_leftovers', []):
         terminalreporter.write_line(f'mpmatrix: LEFT BEHIND by a case run: {leftover}', red=True)
-    path = getattr(config, 'mpmatrix_results_path', None)
-    if path:
-        terminalreporter.write_line(f'mpmatrix: {len(config.mpmatrix_records)} records '
-                                    f'written to {path}')
+    for line, markup in getattr(config, 'mpmatrix_results_lines', []):
+        terminalreporter.write_line(line, **markup)

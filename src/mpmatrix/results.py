@@ -1,20 +1,32 @@
-"""The result record; results files per environment (atomic writes), reading, merging."""
+"""The result record; results files per environment (locked, atomic writes), reading, merging.
+
+Results files are untrusted input (the site is built from files uploaded by CI jobs):
+a reader refuses anything the schema or the record's own logic rules out, including
+NaN and Infinity, which Python's json would otherwise accept.
+"""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
 import json
-import os
-import tempfile
+import math
 from pathlib import Path
 
 import jsonschema
 
+from mpmatrix import atomic
 from mpmatrix.environment import Environment
 
-SCHEMA_VERSION = 1
+# 2: stdout and stderr are capped per record (stdout_truncated, stderr_truncated).
+# Version-1 files are still read (capped on the way in), so upgrading the harness
+# does not set aside the results of earlier runs.
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'results.schema.json'
+# Characters of stdout (and of stderr) kept per record: its head and its tail.
+OUTPUT_LIMIT = 64 * 1024
 
 
 class ResultsError(Exception):
@@ -23,7 +35,11 @@ class ResultsError(Exception):
 
 @dataclasses.dataclass
 class Record:
-    """One case under one start method in one environment."""
+    """One case under one start method in one environment.
+
+    Output longer than OUTPUT_LIMIT is cut (see ``cap``) as the record is made, and
+    ``stdout_truncated`` / ``stderr_truncated`` keep the original length.
+    """
 
     case: str
     start_method: str
@@ -38,6 +54,15 @@ class Record:
     stderr: str = ''
     problems: list = dataclasses.field(default_factory=list)
     recorded_at: str = dataclasses.field(default_factory=lambda: now())
+    stdout_truncated: int = None
+    stderr_truncated: int = None
+
+    def __post_init__(self):
+        for stream in ('stdout', 'stderr'):
+            text = getattr(self, stream)
+            if isinstance(text, str) and len(text) > OUTPUT_LIMIT:
+                setattr(self, stream, cap(text))
+                setattr(self, f'{stream}_truncated', len(text))
 
     @property
     def key(self) -> tuple:
@@ -55,8 +80,31 @@ class EnvironmentResults:
                             sorted(self.records, key=lambda record: record.key)]}
 
 
+@dataclasses.dataclass
+class Update:
+    """What ``update`` did, for the session's summary."""
+
+    path: Path
+    written: int  # records of this run now in the file
+    total: int  # records the file holds now
+    left_out: list  # why each invalid record of this run was not written
+    set_aside: str = None  # what was wrong with the file already there, and where it went
+    removed_temporaries: list = dataclasses.field(default_factory=list)
+
+
 def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+
+
+def cap(text: str) -> str:
+    """``text`` cut to OUTPUT_LIMIT characters: its head and tail around a marker line."""
+    if len(text) <= OUTPUT_LIMIT:
+        return text
+    marker = (f'\n[... mpmatrix cut this output from {len(text):,} to {OUTPUT_LIMIT:,} characters, '
+              'keeping its head and its tail ...]\n')
+    head = (OUTPUT_LIMIT - len(marker)) // 2
+    tail = OUTPUT_LIMIT - len(marker) - head
+    return text[:head] + marker + text[len(text) - tail:]
 
 
 def file_name(environment: Environment) -> str:
@@ -64,43 +112,124 @@ def file_name(environment: Environment) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding='utf-8')))
+def _validator(definition: str = None) -> jsonschema.Draft202012Validator:
+    """The whole schema, or one of its definitions (``'record'``)."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding='utf-8'))
+    if definition:
+        schema = {'$defs': schema['$defs'], '$ref': f'#/$defs/{definition}'}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_errors(validator, data) -> list:
+    """One line per breach; a message quoting a huge value is shortened."""
+    errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+    return [f"at {'/'.join(map(str, error.absolute_path)) or '(top level)'}: {_shorten(error.message)}"
+            for error in errors]
+
+
+def _shorten(message: str, limit=300) -> str:
+    return message if len(message) <= limit else f'{message[:limit]}... ({len(message):,} characters)'
+
+
+def _logic_errors(record: dict) -> list:
+    """What the schema cannot say: a passed record observed what it expected."""
+    verdict, _, error_type = record['expected'].partition(' (')
+    observed = (record['verdict'], record['error_type'] if error_type else None)
+    if record['outcome'] == 'passed' and observed != (verdict, error_type[:-1] or None):
+        shown = f"{record['verdict']} ({record['error_type']})" if record['error_type'] else record['verdict']
+        return [f"outcome passed but it observed {shown!r}, not the expected {record['expected']!r}"]
+    return []
+
+
+def record_errors(record: dict) -> list:
+    """Why a record (as a dict) could not be written and read back; empty if it can."""
+    errors = _schema_errors(_validator('record'), record)
+    if errors:
+        return errors
+    try:
+        json.dumps(record, allow_nan=False, ensure_ascii=False).encode('utf-8')
+    except (ValueError, UnicodeEncodeError) as error:
+        return [f'not strict JSON in UTF-8: {error}']
+    return _logic_errors(record)
 
 
 def validate(data, source='results') -> None:
-    """Raise ResultsError unless ``data`` follows the schema and has no duplicates."""
-    errors = sorted(_validator().iter_errors(data),
-                    key=lambda error: list(error.absolute_path))
+    """Raise ResultsError unless ``data`` follows the schema, makes sense and has no duplicates."""
+    errors = _schema_errors(_validator(), data)
     if errors:
-        error = errors[0]
-        where = '/'.join(str(part) for part in error.absolute_path) or '(top level)'
         more = f' (and {len(errors) - 1} more)' if len(errors) > 1 else ''
-        raise ResultsError(f'{source}: does not follow the results schema at {where}: '
-                           f'{error.message}{more}')
+        raise ResultsError(f'{source}: does not follow the results schema {errors[0]}{more}')
     seen_environments = set()
-    for entry in data['environments']:
+    for number, entry in enumerate(data['environments']):
         env_id = entry['environment']['id']
         if env_id in seen_environments:
             raise ResultsError(f'{source}: environment {env_id} appears twice')
         seen_environments.add(env_id)
         seen = set()
-        for record in entry['records']:
+        for index, record in enumerate(entry['records']):
+            errors = _logic_errors(record)
+            if errors:
+                raise ResultsError(f'{source}: at environments/{number}/records/{index}: {errors[0]}')
             key = (record['case'], record['start_method'])
             if key in seen:
                 raise ResultsError(f'{source}: {env_id} has two records for {key[0]}[{key[1]}]')
             seen.add(key)
 
 
+def _refuse_constant(name):
+    raise ValueError(f'{name} is not a JSON number')
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f'{text} is too large for a number')
+    return number
+
+
+def _refuse_duplicate_keys(pairs):
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        keys = [key for key, _ in pairs]
+        raise ValueError(f'key {next(key for key in keys if keys.count(key) > 1)!r} appears twice')
+    return data
+
+
+def _upgrade(data):
+    """Version 1 to the current shape: the truncation fields added, long output capped."""
+    if not (isinstance(data, dict) and data.get('schema_version') == 1
+            and isinstance(data.get('environments'), list)):
+        return data
+    for entry in data['environments']:
+        for record in entry.get('records', []) if isinstance(entry, dict) else []:
+            if isinstance(record, dict):
+                for stream in ('stdout', 'stderr'):
+                    text = record.get(stream)
+                    record[f'{stream}_truncated'] = None
+                    if isinstance(text, str) and len(text) > OUTPUT_LIMIT:
+                        record[stream], record[f'{stream}_truncated'] = cap(text), len(text)
+    return {**data, 'schema_version': SCHEMA_VERSION}
+
+
 def read(path) -> list:
     """Read one results file (one environment or a merge of many) into EnvironmentResults."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding='utf-8'))
+        data = json.loads(path.read_text(encoding='utf-8'), parse_float=_finite,
+                          parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
+    except UnicodeDecodeError as error:
+        raise ResultsError(f'{path}: not UTF-8: {error}') from None
     except json.JSONDecodeError as error:
         raise ResultsError(f'{path}: not valid JSON (truncated?): {error}') from None
-    except (OSError, UnicodeDecodeError) as error:
+    except ValueError as error:  # NaN, Infinity, a key twice
+        raise ResultsError(f'{path}: not valid JSON: {error}') from None
+    except OSError as error:
         raise ResultsError(f'{path}: cannot read: {error}') from None
+    if isinstance(data, dict) and data.get('schema_version') not in READABLE_VERSIONS \
+            and isinstance(data.get('schema_version'), int):
+        raise ResultsError(f'{path}: schema_version {data["schema_version"]} is not one this mpmatrix '
+                           f'reads ({", ".join(map(str, READABLE_VERSIONS))}): upgrade mpmatrix')
+    data = _upgrade(data)
     validate(data, str(path))
     loaded = []
     for entry in data['environments']:
@@ -113,45 +242,69 @@ def read(path) -> list:
     return loaded
 
 
-def write(path, environments: list) -> None:
-    """Validate and write atomically: a reader sees the old file or the new one, never half."""
-    path = Path(path)
+def _text(environments: list, source: str) -> str:
     data = {'schema_version': SCHEMA_VERSION,
             'environments': [entry.as_dict() for entry in
                              sorted(environments, key=lambda entry: entry.environment.sort_key)]}
-    validate(data, str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    validate(data, source)
     try:
-        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-            json.dump(data, stream, indent=1, ensure_ascii=False)
-            stream.write('\n')
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + '\n'
+    except ValueError as error:
+        raise ResultsError(f'{source}: {error}') from None
 
 
-def update(directory, environment: Environment, records: list, known_cases) -> Path:
-    """Write this run's records into ``directory``'s file for ``environment``.
+@contextlib.contextmanager
+def _locked(path):
+    try:
+        with atomic.locked(path):
+            yield
+    except TimeoutError as error:
+        raise ResultsError(str(error)) from None
+
+
+def write(path, environments: list) -> None:
+    """Validate and write atomically: a reader sees the old file or the new one, never half."""
+    text = _text(environments, str(path))
+    with _locked(path):
+        atomic.replace(path, text)
+
+
+def update(directory, environment: Environment, records: list, known_cases=None) -> Update:
+    """Write this run's records into ``directory``'s file for ``environment``; return what it did.
 
     Records of this run replace earlier ones for the same case and start method;
-    earlier records of other cases still in the catalogue are kept, so running a
-    subset of the matrix loses nothing. Records of cases no longer in the
-    catalogue are dropped.
+    earlier records of other cases still in the catalogue (``known_cases``; None:
+    keep them all) are kept, so running a subset of the matrix loses nothing.
+    An invalid record of this run is left out (and named), never the others. The
+    whole update holds the file's lock, so two sessions finishing together both
+    count. A file already there that cannot be read is set aside, never overwritten.
     """
     path = Path(directory) / file_name(environment)
-    kept = {}
-    if path.exists():
-        for entry in read(path):
-            if entry.environment.id == environment.id:
-                kept = {record.key: record for record in entry.records
-                        if record.case in known_cases}
-    kept.update({record.key: record for record in records})
-    write(path, [EnvironmentResults(environment, list(kept.values()))])
-    return path
+    new, left_out = {}, []
+    for record in records:
+        errors = record_errors(dataclasses.asdict(record))
+        if errors:
+            left_out.append(_shorten(f'{record.case!r}[{record.start_method!r}] {errors[0]}', 600))
+        else:
+            new[record.key] = record
+    with _locked(path):
+        kept, set_aside = {}, None
+        if path.exists():
+            try:
+                earlier = read(path)
+                others = [entry.environment.id for entry in earlier if entry.environment.id != environment.id]
+                if others:
+                    raise ResultsError(f'{path}: holds other environments ({", ".join(others)})')
+            except ResultsError as error:
+                set_aside = f'{error}; moved to {atomic.set_aside(path)}'
+            else:
+                kept = {record.key: record for entry in earlier for record in entry.records
+                        if known_cases is None or record.case in known_cases}
+        kept.update(new)
+        removed = atomic.replace(path, _text([EnvironmentResults(environment, list(kept.values()))],
+                                             str(path)))
+    return Update(path, written=len(new), total=len(kept), left_out=left_out, set_aside=set_aside,
+                  removed_temporaries=removed)
 
 
 def merge(paths) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,12 @@ TRACEBACK_HEADER = 'Traceback (most recent call last):'
 # on their own once the case's main process has ended.
 GRACE_SECONDS = 3.0
 SAMPLE_SECONDS = 0.05
+# Injected into every interpreter of a run (see observer/sitecustomize.py).
+OBSERVER = Path(__file__).resolve().with_name('observer')
+JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
+# A directory shared by the runs of one test session (set by the pytest plugin): a run that
+# never finished (its runner died) leaves its directory there for the end-of-session check.
+SESSION_DIR_VARIABLE = 'MPMATRIX_SESSION_DIR'
 
 
 @dataclasses.dataclass
@@ -47,74 +54,165 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     """
     timeout = timeout or case.timeout
     path = case.path.resolve()
-    tag = processes.new_tag()
-    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8',
-               **{processes.TAG_VARIABLE: tag})
-    shm_before = leaks.snapshot()
-    with tempfile.TemporaryDirectory(prefix='mpmatrix-') as workdir:
-        out_path, err_path = Path(workdir, 'stdout'), Path(workdir, 'stderr')
-        with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
+    group = processes.Run(processes.new_tag())
+    # The case's working directory, its TMPDIR and its journal live in a directory of the
+    # run's own; its output goes to unnamed files that nothing the case does can remove.
+    rundir = Path(tempfile.mkdtemp(prefix='mpm-', dir=os.environ.get(SESSION_DIR_VARIABLE)
+                                   or short_temporary_root()))
+    workdir, tmpdir, journal = rundir / 'cwd', rundir / 'tmp', rundir / 'journal'
+    workdir.mkdir()
+    tmpdir.mkdir()
+    leaks.start_journal(journal)
+    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
+               **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
+    seen = set()  # /dev/shm files the run's processes were seen using
+    known = set()  # the run's processes at the last full listing
+
+    def sample(at_once: bool = False):
+        """Note what the run's processes use in /dev/shm; ``at_once``: a file just appeared
+        there, look at the processes already known before listing them all (slower)."""
+        if not leaks.SUPPORTED:
+            return
+        if at_once:
+            new = leaks.in_use(known | {group.root}) - seen
+            leaks.record_used(journal, new)
+            seen.update(new)
+        known.clear()
+        known.update(group.pids(with_tagged=False))
+        new = leaks.in_use(known) - seen
+        leaks.record_used(journal, new)
+        seen.update(new)
+
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, leaks.Watch() as watch:
             started = time.monotonic()
             proc = subprocess.Popen(
-                [python, str(path), '--start-method', start_method],
+                [*_launcher(python), str(path), '--start-method', start_method],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=workdir, env=env,
                 **_new_process_group())
-            seen = set()  # /dev/shm files the run's processes were seen using
+            group.root = proc.pid
             try:
-                timed_out = _wait(proc, started + timeout, seen)
+                timed_out = _wait(proc, started + timeout, sample, watch)
+                duration = time.monotonic() - started  # not counting the kill
+                if timed_out:
+                    sample()
+                    group.kill()
+                    proc.wait()
+                survivors = _outlived(group, sample, watch)
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
-                _kill(tag, proc, seen)
-                leaks.remove(leaks.orphaned(leaks.snapshot() - shm_before, seen))
+                group.kill()
+                proc.wait()
+                leaks.remove(leaks.orphaned(leaks.journal_claims(journal)).values())
                 raise
-            if timed_out:
-                _kill(tag, proc, seen)
-            duration = time.monotonic() - started
-            survivors = processes.reap(tag, proc.pid, GRACE_SECONDS)
-        stdout = out_path.read_text(encoding='utf-8', errors='replace')
-        stderr = err_path.read_text(encoding='utf-8', errors='replace')
-    run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
-              stdout=stdout, stderr=stderr, duration=round(duration, 3), timed_out=timed_out)
-    _judge(run, timeout, case.expects_stderr)
-    if survivors:
-        run.problems.append('process(es) outlived the case and were killed: '
-                            + '; '.join(survivors))
-    leaked = leaks.orphaned(leaks.snapshot() - shm_before, seen)
-    if leaked:
-        leaks.remove(leaked)
-        run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked))}')
-    for warning in leaks.tracker_warnings(stderr):
-        run.problems.append(f'the resource tracker reported {warning} object(s) leaked')
-    return run
+            stdout, stderr = _read(out), _read(err)
+        run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
+                  stdout=stdout, stderr=stderr, duration=round(duration, 3), timed_out=timed_out)
+        _judge(run, timeout, case.expects_stderr)
+        _judge_children(run, journal)
+        if survivors:
+            run.problems.append('process(es) outlived the case and were killed: '
+                                + '; '.join(survivors))
+        leaked = leaks.orphaned(leaks.journal_claims(journal))
+        if leaked:
+            leaks.remove(leaked.values())
+            run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked.values()))}')
+        left = leaks.temporary_leftovers(tmpdir)
+        if left:
+            run.problems.append(f'left in the temporary directory and removed: {", ".join(left)}'
+                                + (' (multiprocessing listener directories)'
+                                   if any(name.startswith('pymp-') for name in left) else ''))
+        for warning in leaks.tracker_warnings(stderr):
+            run.problems.append(f'the resource tracker reported {warning} object(s) leaked')
+        return run
+    finally:
+        shutil.rmtree(rundir, ignore_errors=True)
 
 
-def _wait(proc: subprocess.Popen, deadline: float, seen: set) -> bool:
+def short_temporary_root() -> str:
+    """/tmp where there is one: multiprocessing puts Unix sockets in a run's TMPDIR, and their
+    paths may not exceed 104 bytes on macOS, whose own $TMPDIR is long."""
+    return '/tmp' if os.name == 'posix' and os.path.isdir('/tmp') else None
+
+
+def _read(file) -> str:
+    file.seek(0)
+    return file.read().decode('utf-8', errors='replace')
+
+
+def _wait(proc: subprocess.Popen, deadline: float, sample, watch: leaks.Watch) -> bool:
     """Wait for the case until ``deadline`` (True if it did not end by then), sampling
-    meanwhile which /dev/shm files its processes use, so that a leak can be told apart
-    from what the cases running beside it use."""
-    while True:
+    meanwhile which /dev/shm files its processes use (at once when a file appears there),
+    so that a leak can be told apart from what the cases running beside it use."""
+    created = False
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now >= deadline:
+            return True
+        sample(at_once=created)
+        created = watch.wait(min(SAMPLE_SECONDS, deadline - now))
+    if created:
+        sample(at_once=True)
+    return False
+
+
+def _outlived(group: processes.Run, sample, watch: leaks.Watch) -> list:
+    """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest."""
+    deadline = time.monotonic() + GRACE_SECONDS
+    created = False
+    while group.alive():
+        sample(at_once=created)
+        if time.monotonic() >= deadline:
+            return group.kill()
+        created = watch.wait(SAMPLE_SECONDS)
+    return []
+
+
+def _judge_children(run: Run, journal: Path) -> None:
+    """A child of the case that failed (exit code other than 0, or a signal the case did not
+    send it) makes any verdict but error and hang a broken contract."""
+    if run.verdict in (None, 'error', 'hang'):
+        return
+    try:
+        lines = journal.read_text(encoding='ascii', errors='replace').splitlines()
+    except OSError:
+        run.problems.append('the run\'s journal was removed: its children could not be checked')
+        return
+    for line in lines:
+        fields = line.split()
+        if len(fields) != 4 or fields[0] != 'exit':
+            continue
         try:
-            proc.wait(timeout=max(0.0, min(SAMPLE_SECONDS, deadline - time.monotonic())))
-            return False
-        except subprocess.TimeoutExpired:
-            if time.monotonic() >= deadline:
-                return True
-            if leaks.SUPPORTED:
-                seen |= leaks.in_use(process.pid for process in processes.descendants(proc.pid))
+            pid, code, signalled = (int(field) for field in fields[1:])
+        except ValueError:
+            continue
+        if code == 0 or signalled:
+            continue
+        how = f'was killed by {_signal_name(code)}' if code < 0 else f'exited with code {code}'
+        run.problems.append(f'a child process (pid {pid}) {how} but the case reported '
+                            f'{run.verdict!r}: it must report "verdict: error"')
 
 
-def _kill(tag: str, proc: subprocess.Popen, seen: set) -> None:
-    """Note what the run's processes use in /dev/shm, kill them all, then reap the case."""
-    victims = processes.run_processes(tag, proc.pid)
-    seen |= leaks.in_use(process.pid for process in victims)
-    processes.kill(victims)
-    proc.wait()
+def _launcher(python: str) -> list:
+    """The command that starts ``python`` as the leader of a new process group.
+
+    Python 3.11+ does it in Popen (process_group=0); before, a preexec_fn would be unsafe
+    with threads, so a tiny trampoline calls setpgid and execs the case in its own place.
+    """
+    if sys.platform == 'win32' or sys.version_info >= (3, 11):
+        return [python]
+    return [python, '-c', 'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])',
+            python]
 
 
 def _new_process_group() -> dict:
-    """Detach the case from our terminal's signals: on Ctrl-C, run_case kills it itself."""
+    """Detach the case from our terminal's signals (on Ctrl-C, run_case kills it itself), in a
+    process group of its own but in our session, so that it may still call setsid or setpgid."""
     if sys.platform == 'win32':
         return {'creationflags': subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {'start_new_session': True}
+    if sys.version_info >= (3, 11):
+        return {'process_group': 0}
+    return {}
 
 
 def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
@@ -167,7 +265,13 @@ def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
 
 
 def _first_exception(stderr: str) -> str:
-    """The first exception type on stderr, the root cause (``_pickle.PicklingError`` -> ``PicklingError``)."""
+    """The type of the first exception on stderr, dotted as its traceback's last line prints it.
+
+    The first traceback is the root cause; later ones are its consequences (a manager's server
+    raises RuntimeError, then the parent waiting for it raises EOFError). The module is kept:
+    ``_pickle.PicklingError`` (CPython) and ``pickle.PicklingError`` (PyPy) are different
+    classes, and a case's expectation names the one it means.
+    """
     lines = stderr.splitlines()
     for number, line in enumerate(lines):
         if line.strip() != TRACEBACK_HEADER:
@@ -177,7 +281,7 @@ def _first_exception(stderr: str) -> str:
                 continue
             match = EXCEPTION_LINE.match(later)
             if match:
-                return match.group('type').rsplit('.', 1)[-1]
+                return match.group('type')
             break
     return None
 

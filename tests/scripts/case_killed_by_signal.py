@@ -9,7 +9,7 @@ import sys
 
 FAMILY = 'process-wide-state'
 DIRECTION = 'child-to-parent'
-EXPECTED = {'fork': 'error', 'spawn': 'error', 'forkserver': 'error'}
+EXPECTED = {'fork': 'error (SIGABRT)', 'spawn': 'error (SIGABRT)', 'forkserver': 'error (SIGABRT)'}
 import signal
 
 

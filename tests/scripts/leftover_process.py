@@ -14,8 +14,9 @@ import subprocess
 
 
 def main():
-    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],
-                     start_new_session=True)
+    sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],
+                               start_new_session=True)
+    print(f'daemon {sleeper.pid}')
     print('verdict: isolated')
 
 

@@ -1,0 +1,82 @@
+"""Files written whole or not at all, by one writer at a time, across processes.
+
+A writer holds ``.NAME.lock`` beside the file (filelock: ``flock`` on POSIX,
+``msvcrt.locking`` on Windows; the OS drops the lock when its holder dies, even
+by ``kill -9``), writes ``.NAME.<random>.tmp`` and renames it over ``NAME``.
+Since every writer holds the lock while its temporary exists, a temporary that
+the lock's holder finds was left by a writer that died mid-write: it is removed.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import glob
+import os
+import secrets
+from pathlib import Path
+
+import filelock
+
+LOCK_TIMEOUT = 300  # seconds; the lock is held for one read and one write of a results file
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold ``path``'s lock for the ``with`` block; TimeoutError after LOCK_TIMEOUT seconds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(path.with_name(f'.{path.name}.lock')), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise TimeoutError(f'{path}: another process has held its lock for {LOCK_TIMEOUT} s') from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def replace(path, text: str) -> list:
+    """Write ``text`` to ``path`` atomically; the caller holds ``locked(path)``.
+
+    Returns the names of the stale temporaries it removed first. The file gets the
+    usual mode (0666 less the umask), not mkstemp's 0600.
+    """
+    path = Path(path)
+    removed = _remove_stale_temporaries(path)
+    temporary = path.with_name(f'.{path.name}.{secrets.token_hex(8)}.tmp')
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0)
+    handle = os.open(temporary, flags, 0o666)
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8', newline='\n') as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return removed
+
+
+def set_aside(path) -> Path:
+    """Rename ``path`` to ``NAME.bad-<UTC time>`` (never over another file); the caller holds the lock."""
+    path = Path(path)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+    target = path.with_name(f'{path.name}.bad-{stamp}')
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f'{path.name}.bad-{stamp}-{number}')
+    os.rename(path, target)
+    return target
+
+
+def _remove_stale_temporaries(path: Path) -> list:
+    removed = []
+    for name in sorted(glob.glob(glob.escape(str(path.with_name(f'.{path.name}.'))) + '*.tmp')):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+            removed.append(Path(name).name)
+    return removed

@@ -1,0 +1,323 @@
+"""A case file as source: read it safely, then check its name, text, docstring, imports and main block.
+
+Everything here treats the file as untrusted input: it is never imported or executed.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.util
+import os
+import re
+import reprlib
+import stat
+import sys
+import sysconfig
+import warnings
+from pathlib import Path
+
+NAME = re.compile(r'[a-z_][a-z0-9_]*\Z')
+NAME_RULE = 'a case name is a lowercase ASCII identifier, [a-z_][a-z0-9_]* (snake_case)'
+MAX_BYTES = 1_000_000
+# pymdownx.snippets include marker: the site includes each case's source, so a case holding it
+# could make the site publish any file the build can read.
+SNIPPET_MARKER = '--8<--'
+# Tab, newlines and form feed are allowed; bidirectional overrides would show readers other code
+# than Python runs (CVE-2021-42574).
+CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+TITLE_RULE = 'the title is the first line of the docstring, then a blank line, then the explanation'
+START_METHOD_AT = ('main', 'import')
+
+_show = reprlib.Repr()
+_show.maxstring = _show.maxother = 60
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a case at all (what it is, its encoding, its syntax)."""
+
+
+def show(value) -> str:
+    """A short repr of untrusted data, for error messages."""
+    return _show.repr(value)
+
+
+def name_problems(name: str) -> list:
+    """Why ``name`` (a file name without ``.py``) cannot be a case's name: [] if it can."""
+    if not NAME.match(name):
+        return [f'{show(name)} is not a valid case name: {NAME_RULE}']
+    if is_stdlib_module(name):
+        return [f'{name!r} is a standard-library module: cases/{name}.py would shadow it for every '
+                'case, since a script\'s own directory comes first on sys.path']
+    return []
+
+
+def read_text(path: Path) -> str:
+    """The file's text; refuses a symlink, anything but a regular file, a huge file, non-UTF-8 text."""
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        raise Unreadable(f'cannot read: {error.strerror}') from None
+    if stat.S_ISLNK(info.st_mode):
+        raise Unreadable('is a symbolic link: a case is a regular file, never a link to another file')
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable('is not a regular file')
+    # O_NONBLOCK: should the file be swapped for a FIFO after lstat, opening it must not block.
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0) \
+        | getattr(os, 'O_BINARY', 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        raise Unreadable(f'cannot read: {error.strerror}') from None
+    with os.fdopen(descriptor, 'rb') as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise Unreadable('is not a regular file')
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f'is larger than {MAX_BYTES} bytes: a case is a short script')
+    try:
+        text = data.decode('utf-8-sig')  # a byte order mark is allowed, as Python allows it
+    except UnicodeDecodeError as error:
+        line = data.count(b'\n', 0, error.start) + 1
+        raise Unreadable(f'is not UTF-8 text: {error.reason} at line {line}') from None
+    if '\0' in text:
+        raise Unreadable(f"has a NUL byte at line {_line_of(text, text.index(chr(0)))}: "
+                         'a case is plain text')
+    return text
+
+
+def parse(text: str, path: Path) -> ast.Module:
+    try:
+        with warnings.catch_warnings():  # e.g. SyntaxWarning for an invalid escape: not ours to show
+            warnings.simplefilter('ignore')
+            return ast.parse(text, filename=str(path))
+    except SyntaxError as error:
+        raise Unreadable(f'syntax error at line {error.lineno}: {error.msg}') from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise Unreadable(f'cannot be parsed: {type(error).__name__}: {error}') from None
+
+
+def text_problems(text: str) -> list:
+    problems = []
+    if SNIPPET_MARKER in text:
+        problems.append(f'line {_line_of(text, text.index(SNIPPET_MARKER))} holds snippet syntax '
+                        f'({SNIPPET_MARKER}): only the harness includes files in the site')
+    control = CONTROL_CHARACTER.search(text)
+    if control:  # e.g. an escape sequence in a title would reach the terminal of whoever lists cases
+        problems.append(f'line {_line_of(text, control.start())} holds the control character '
+                        f'U+{ord(control.group()):04X}: a case is plain text')
+    return problems
+
+
+def docstring_problems(docstring: str, placeholders: tuple) -> list:
+    """The docstring: a title line, a blank line, the case's own explanation."""
+    lines = docstring.splitlines()
+    if not lines or not lines[0].strip():
+        return [f'no module docstring: {TITLE_RULE}']
+    if len(lines) > 1 and lines[1].strip():
+        return [f'{TITLE_RULE}; line 2 continues the title: {show(lines[1].strip())}']
+    if not '\n'.join(lines[1:]).strip():
+        return ['the docstring has a title but no explanation after it']
+    flat = ' '.join(docstring.split())
+    left = [sentence for sentence in placeholders if sentence in flat]
+    if left:
+        return [f"the docstring still has the template's placeholder prose ({left[0]!r}): "
+                'explain the case in your own words']
+    return []
+
+
+def placeholder_sentences(template: str) -> tuple:
+    """The sentences of a template's docstring, after its title, whitespace-normalised."""
+    docstring = template.split('"""')[1]
+    body = ' '.join(docstring.split('\n', 1)[1].split())
+    return tuple(sentence for sentence in re.split(r'(?<=[.:])\s+', body) if len(sentence.split()) >= 4)
+
+
+def import_problems(tree: ast.Module) -> list:
+    """Every import, at any depth, must name a standard-library module; no relative imports."""
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            problems.append(f'line {node.lineno}: a relative import: a case is a standalone script')
+            continue
+        for name in _imported_names(node):
+            if not is_stdlib_module(name.split('.')[0]):
+                problems.append(f'line {node.lineno}: imports {name}, which is not in the standard '
+                                f'library of this Python ({sys.version.split()[0]}): a case uses '
+                                'the standard library only')
+    return problems
+
+
+@functools.lru_cache(maxsize=None)
+def is_stdlib_module(name: str) -> bool:
+    """Is ``name`` a top-level standard-library module of this Python? Never imports it."""
+    if hasattr(sys, 'stdlib_module_names'):  # 3.10+
+        return name in sys.stdlib_module_names
+    if name in sys.builtin_module_names:
+        return True
+    try:
+        spec = importlib.util.find_spec(name)  # a top-level name: finds, does not import
+    except (ImportError, ValueError):
+        return False
+    if spec is None:
+        return False
+    if spec.origin in ('built-in', 'frozen'):
+        return True
+    locations = list(spec.submodule_search_locations or ()) or [spec.origin]
+    return all(location and _in_stdlib(Path(location)) for location in locations)
+
+
+def module_literals(tree: ast.Module, declared: tuple, problems: list) -> dict:
+    """The module-level declarations, ``NAME = literal``, read without running anything."""
+    literals = {}
+    for node in tree.body:
+        if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Assign):
+            targets = node.targets
+        else:
+            continue
+        simple = isinstance(node, ast.Assign) and len(targets) == 1 and isinstance(targets[0], ast.Name)
+        for name in [leaf.id for target in targets for leaf in ast.walk(target)
+                     if isinstance(leaf, ast.Name) and isinstance(leaf.ctx, ast.Store)]:
+            if name in declared and not simple:
+                problems.append(f'{name} must be assigned alone, as `{name} = literal` '
+                                f'(line {node.lineno})')
+            elif name not in declared and near_miss(name, declared):
+                problems.append(f'{name} looks like a misspelling of {near_miss(name, declared)}')
+        if not simple or targets[0].id not in declared:
+            continue
+        name = targets[0].id
+        if name in literals:
+            problems.append(f'{name} is assigned twice')
+        try:
+            literals[name] = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as error:
+            problems.append(f'{name} must be a plain literal (strings, numbers, booleans, lists, '
+                            f'dicts) at line {node.lineno}: {show(str(error))}')
+    return literals
+
+
+def near_miss(name: str, declared: tuple) -> str:
+    """The declaration an UPPERCASE ``name`` is one slip away from, else None.
+
+    A slip is one letter wrong, missing or doubled, or two neighbours swapped: ``OVERIDES``,
+    ``EXPECTD``, ``FAMILLY``. A contributor's own constant that merely starts or ends like a
+    declaration (``TIMEOUT_S``, ``EXPECTED_LINES``) is not one.
+    """
+    if name != name.upper():
+        return None
+    return next((candidate for candidate in declared if _one_slip(name, candidate)), None)
+
+
+def start_method_problems(tree: ast.Module, start_method_at: str, main_guard: bool) -> list:
+    """The file reads ``--start-method`` where START_METHOD_AT says, with the documented idiom."""
+    guards = [node for node in tree.body if _is_main_guard(node)]
+    if main_guard and not guards:
+        return ["no `if __name__ == '__main__':` guard "
+                '(set MAIN_GUARD = False if its absence is the pattern)']
+    if not main_guard and guards:
+        return ["MAIN_GUARD = False, but the file has an `if __name__ == '__main__':` guard"]
+    if start_method_at == 'main':
+        if not main_guard:
+            return ["MAIN_GUARD = False needs START_METHOD_AT = 'import': without the guard, "
+                    'the start method is read at import time']
+        last = guards[-1].body
+        if not (_calls(last, 'add_argument', '--start-method') and _calls(last, 'set_start_method')):
+            return ["the last `if __name__ == '__main__':` block must read --start-method and pass it "
+                    'to multiprocessing.set_start_method (the four lines in docs/contributing.md); '
+                    "a case whose pattern happens at import time declares START_METHOD_AT = 'import'"]
+        return []
+    top = [node for node in tree.body if node not in guards
+           and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    assigned = [node for node in top if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == 'START_METHOD']
+    read = any(isinstance(node, ast.Name) and node.id == 'START_METHOD'
+               and isinstance(node.ctx, ast.Load) for node in ast.walk(tree))
+    if not (_calls(top, 'add_argument', '--start-method') and len(assigned) == 1
+            and _calls(assigned, 'parse_known_args') and read):
+        return ["START_METHOD_AT = 'import' needs the import-time idiom at module level: "
+                "parser.add_argument('--start-method', ...), then "
+                'START_METHOD = parser.parse_known_args()[0].start_method, used by the case '
+                '(docs/contributing.md)']
+    return []
+
+
+def _imported_names(node) -> list:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module]
+    # __import__('x') and importlib.import_module('x') with a literal name
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str) and _call_name(node) in ('__import__',
+                                                                             'import_module'):
+        return [node.args[0].value]
+    return []
+
+
+@functools.lru_cache(maxsize=None)
+def _library_directories() -> tuple:
+    paths = sysconfig.get_paths()
+    return ({Path(paths[key]).resolve() for key in ('stdlib', 'platstdlib')},
+            {Path(paths[key]).resolve() for key in ('purelib', 'platlib')})
+
+
+def _in_stdlib(location: Path) -> bool:
+    """Under the standard library's directories, and not in a site-packages inside them."""
+    location = location.resolve()
+    stdlib, site = _library_directories()
+    return (any(_under(location, directory) for directory in stdlib)
+            and not any(_under(location, directory) for directory in site)
+            and not {'site-packages', 'dist-packages'} & set(location.parts))
+
+
+def _under(path: Path, directory: Path) -> bool:
+    return path == directory or directory in path.parents
+
+
+def _one_slip(typed: str, meant: str) -> bool:
+    if typed == meant:
+        return False
+    if len(typed) == len(meant):
+        wrong = [i for i, (a, b) in enumerate(zip(typed, meant)) if a != b]
+        return len(wrong) == 1 or (len(wrong) == 2 and wrong[1] == wrong[0] + 1
+                                   and typed[wrong[0]] == meant[wrong[1]]
+                                   and typed[wrong[1]] == meant[wrong[0]])
+    if len(typed) == len(meant) - 1:  # a letter missing
+        return any(meant[:i] + meant[i + 1:] == typed for i in range(len(meant)))
+    if len(typed) == len(meant) + 1:  # a letter doubled
+        return any(typed[:i] + typed[i + 1:] == meant and typed[i] == typed[i - 1]
+                   for i in range(1, len(typed)))
+    return False
+
+
+def _is_main_guard(node) -> bool:
+    if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
+            and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = {side.id for side in sides if isinstance(side, ast.Name)}
+    strings = {side.value for side in sides if isinstance(side, ast.Constant)}
+    return names == {'__name__'} and strings == {'__main__'}
+
+
+def _calls(nodes, function: str, first_argument: str = None) -> bool:
+    """Does any of ``nodes`` call ``function`` (a name or attribute), with that first argument?"""
+    for node in (inner for outer in nodes for inner in ast.walk(outer)):
+        if isinstance(node, ast.Call) and _call_name(node) == function and (
+                first_argument is None or (node.args and isinstance(node.args[0], ast.Constant)
+                                           and node.args[0].value == first_argument)):
+            return True
+    return False
+
+
+def _call_name(node: ast.Call) -> str:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count('\n', 0, index) + 1

@@ -1,0 +1,27 @@
+"""Leaks a shared memory segment with a name of its own
+
+Unregistered from the resource tracker and never unlinked.
+"""
+import argparse
+import multiprocessing
+import os
+import sys
+
+FAMILY = 'process-wide-state'
+DIRECTION = 'child-to-parent'
+EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
+from multiprocessing import resource_tracker, shared_memory
+
+
+def main():
+    segment = shared_memory.SharedMemory(name=f'my_segment_{os.getpid()}', create=True, size=8)
+    resource_tracker.unregister(segment._name, 'shared_memory')
+    print(f'leaked {segment.name}')
+    print('verdict: isolated')
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--start-method', choices=multiprocessing.get_all_start_methods())
+    multiprocessing.set_start_method(parser.parse_args().start_method)
+    main()

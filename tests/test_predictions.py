@@ -1,0 +1,34 @@
+"""Predictions for environments this machine cannot run: each override applies exactly where
+docs/contributing.md ("Predictions not yet observed") says, and nowhere else."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mpmatrix.catalog import load_case
+from mpmatrix.environment import Environment
+
+CASES = Path(__file__).resolve().parent.parent / 'cases'
+
+
+def windows(implementation: str, python_version: str, implementation_version: str) -> Environment:
+    return Environment(os='windows', os_release='10.0.26100', machine='AMD64',
+                       implementation=implementation, implementation_version=implementation_version,
+                       python_version=python_version, free_threaded=False,
+                       default_start_method='spawn', available_start_methods=('spawn',))
+
+
+# PyPy's _winapi lacks UnmapViewOfFile (pypy/pypy#5361), which CPython's shared_memory calls from
+# 3.10 on when it attaches to a block by name (bpo-40882); 7.3.23 is assumed to be the fix.
+@pytest.mark.parametrize('name', ['shared_memory_by_name', 'shareable_list'])
+@pytest.mark.parametrize('env, expected', [
+    (windows('pypy', '3.10.16', '7.3.19'), 'error (AttributeError)'),
+    (windows('pypy', '3.11.15', '7.3.22'), 'error (AttributeError)'),
+    (windows('pypy', '3.11.15', '7.3.23'), 'propagates'),
+    (windows('pypy', '3.9.19', '7.3.16'), 'propagates'),  # its stdlib predates the call
+    (windows('cpython', '3.13.9', '3.13.9'), 'propagates'),
+], ids=['pypy3.10', 'pypy3.11-7.3.22', 'pypy3.11-7.3.23', 'pypy3.9', 'cpython'])
+def test_shared_memory_attach_on_pypy_for_windows(name, env, expected):
+    case = load_case(CASES / f'{name}.py')
+    assert str(case.expectation('spawn', env)) == expected
