@@ -25,7 +25,18 @@ On **PyPy** (7.3.11, Python 3.9) the verdict is the same but the failure
 moves: its `mmap` type has no pickling guard, so protocol 2 and later pickle
 it as an empty object. `start()` succeeds and the *child* dies unpickling its
 arguments (`TypeError: __new__() missing 2 required positional arguments`),
-which the parent sees as exit code 1.
+which the parent sees as exit code 1. The matrix records the child's
+`TypeError` from its traceback: the same type as CPython's.
+
+Python 3.14 keeps the `TypeError`: gh-122311 turned some pickling failures
+into `PicklingError`, but not the `TypeError` an unpicklable type raises
+(gh-122213's own 3.14 examples still show `TypeError: cannot pickle ...`).
+On **Windows** (spawn only) the parent raises the same `TypeError`, but
+`popen_spawn_win32` has already created the child when pickling fails; the
+child then fails on its own (on the truncated data, or on the pipe handle
+the parent has closed) and prints a second traceback after the parent's.
+The matrix records the first one. Both are predictions, not yet observed by
+a run.
 
 The case names its start method, so its verdicts do not depend on the
 platform's default. Code that relies on the default does: macOS has started
@@ -46,7 +57,7 @@ import multiprocessing
 
 FAMILY = 'shared-memory'
 DIRECTION = 'child-to-parent'
-EXPECTED = {'fork': 'propagates', 'spawn': 'error', 'forkserver': 'error'}
+EXPECTED = {'fork': 'propagates', 'spawn': 'error (TypeError)', 'forkserver': 'error (TypeError)'}
 RELATED = ['file_backed_mmap', 'shared_memory_by_name', 'value_array_arguments']
 
 MESSAGE = b'hello'

@@ -15,9 +15,9 @@ plain attribute changed after `start()` cannot do
   rest of its memory.
 - Under **spawn** and **forkserver**, `Process.start()` pickles the Event, and
   the child opens the same semaphores again by name (on Windows it gets
-  duplicated handles instead). On Linux a fork-context semaphore is unlinked
-  at once and has no name, which is why a lock made in a fork context cannot
-  be handed to a spawn child (`lock_from_other_context`).
+  duplicated handles instead). On Linux and macOS a fork-context semaphore is
+  unlinked at once and has no name, which is why a lock made in a fork context
+  cannot be handed to a spawn child (`lock_from_other_context`).
 
 The Event must reach the child *at start*, as an argument or inherited under
 fork: pickling it later (to put it on a queue, or as a pool task's argument)

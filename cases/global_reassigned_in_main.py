@@ -18,9 +18,9 @@ parent's memory.
   top-level value. Only the `Process` object is pickled across: the
   target by name, its arguments by value.
 - Under **forkserver**, children are forked from a server process that
-  never ran `main()`. On CPython 3.8-3.13.0 each child imports this file as
-  `__mp_main__` like a spawn child; since gh-126631 (fixed in 3.14 and
-  backported to 3.13 by GH-138609) the server preloads it once and the
+  never ran `main()`. Up to CPython 3.13.7 and 3.14.0 each child imports
+  this file as `__mp_main__` like a spawn child; since the gh-126631 fix
+  (3.14.1, and 3.13.8 by GH-138609) the server preloads it once and the
   children inherit that import. Either way they get the top-level value.
 
 The fix is to pass the value: as a `Process` argument, or through a pool

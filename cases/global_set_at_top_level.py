@@ -11,12 +11,12 @@ parent under every start method, but not always for the same reason.
 - Under **spawn**, the child imports this file again as `__mp_main__` to
   find `task`, and that import runs the top-level assignment again. The
   child does not receive the parent's value; it recomputes its own.
-- Under **forkserver**, the child inherits the fork server's memory. On
-  CPython 3.8-3.13.0 the server never preloads the main module (its
+- Under **forkserver**, the child inherits the fork server's memory. Up to
+  CPython 3.13.7 and 3.14.0 the server never preloads the main module (its
   `main_path` argument was never filled in, gh-98552 / gh-126631), so each
-  child imports the file itself, like spawn. Since the fix (3.14, and 3.13
-  by GH-138609) the server imports it once and its children inherit that
-  import.
+  child imports the file itself, like spawn. Since the fix (3.14.1, and
+  3.13.8 by GH-138609) the server imports it once and its children inherit
+  that import.
 
 The case prints which process ran the top-level code it sees. The value is
 the same here because the top-level code computes the same value every

@@ -24,13 +24,21 @@ process that imports the script runs its module level again.
 - Under **forkserver**, the server is forked from the fork server and then
   imports the script too, with the same result. Releases whose fork server
   really preloads `__main__` (the python/cpython#126631 fix of September
-  2025: 3.14, and 3.13 through GH-138609) run that import in the fork server
-  itself, which fails the same way.
+  2025: 3.14.1, and 3.13.8 through GH-138609) run that import in the fork
+  server itself, which fails the same way: the fork server dies with the
+  `RuntimeError`, and the parent's request for the manager's server fails
+  after it. Python 3.15's `set_forkserver_preload(on_error='ignore')`
+  default (gh-141860) lets the fork server survive that failed preload
+  instead; the manager's server, forked from it, then imports the script
+  itself and fails as under spawn.
 
 Standard error shows the server's `RuntimeError` first, then the parent's
-`EOFError`. Any process, pool or manager started at module level does the
-same, including one started in a class body or in a module the script
-imports.
+`EOFError`, and the matrix records the first: `error (RuntimeError)`, on
+every route above (3.14 and 3.15 predicted, not yet observed) and on macOS
+and Windows, whose spawn children fail the same way.
+
+Any process, pool or manager started at module level does the same,
+including one started in a class body or in a module the script imports.
 
 **Fix.** Start the manager inside `main()`, as
 `with multiprocessing.Manager() as manager:` (`manager_dict`), and pass its
@@ -51,7 +59,7 @@ import signal
 
 FAMILY = 'managers'
 DIRECTION = 'child-to-parent'
-EXPECTED = {'fork': 'propagates', 'spawn': 'error', 'forkserver': 'error'}
+EXPECTED = {'fork': 'propagates', 'spawn': 'error (RuntimeError)', 'forkserver': 'error (RuntimeError)'}
 RELATED = ['manager_dict', 'no_main_guard', 'global_set_at_top_level']
 
 

@@ -15,9 +15,9 @@ block, and the only way a child maps the parent's block is by inheriting it
 - Under **spawn**, the child imports this file again as `__mp_main__`,
   and the top-level line runs again: it creates a *new* shared block, of
   which the child is the only user. The parent's block was never sent.
-- Under **forkserver**, the same happens: on CPython 3.8-3.13.0 each child
-  imports the file itself; since gh-126631 (3.14, and 3.13 by GH-138609)
-  the fork server imports it once, so its children share the *server's*
+- Under **forkserver**, the same happens: up to CPython 3.13.7 and 3.14.0
+  each child imports the file itself; since the gh-126631 fix (3.14.1, and
+  3.13.8 by GH-138609) the fork server imports it once, so its children share the *server's*
   block with each other, but still not the parent's.
 
 The fix is to pass the object to the child as an argument, which works

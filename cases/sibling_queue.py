@@ -56,8 +56,11 @@ def receive(channel, received):
 
 
 def main():
+    # The receiver's report to the parent. Made before the queue: on PyPy for Windows, the
+    # first shared block allocated after a pipe was reported to fail with FileExistsError,
+    # its name check reading a stale GetLastError() (pypy/pypy#3488).
+    received = multiprocessing.Value('i', 0)
     channel = multiprocessing.Queue()
-    received = multiprocessing.Value('i', 0)  # the receiver's report to the parent
     receiver = multiprocessing.Process(target=receive, args=(channel, received))
     sender = multiprocessing.Process(target=send, args=(channel,))
     # Both children get the queue at start; the parent itself never puts, so it
