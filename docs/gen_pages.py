@@ -1,21 +1,50 @@
-"""mkdocs-gen-files script: write the generated pages from cases/ and results/ at build time."""
+"""mkdocs-gen-files script: write the generated pages from cases/ and results/ at build time.
+
+Bad input stops the build with one line naming the file, not a traceback.
+"""
 import os
+import sys
 from pathlib import Path
 
 import mkdocs_gen_files
 
-from mpmatrix import results, site
-from mpmatrix.catalog import load_catalog
+from mpmatrix import costs_page, results, site
+from mpmatrix.catalog import CaseError, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(os.environ.get('MPMATRIX_CASES', ROOT / 'cases'))
 RESULTS = Path(os.environ.get('MPMATRIX_RESULTS', ROOT / 'results'))
+TEMPLATES = '../src/mpmatrix/templates/site/'
+EDITED_AS = {'matrix.md': 'matrix.md.j2', 'cases/index.md': 'cases_index.md.j2',
+             'environments/index.md': 'environments_index.md.j2',
+             'guides/fork-to-forkserver.md': 'guide_methods.md.j2',
+             'guides/linux-vs-macos-and-windows.md': 'guide_methods.md.j2',
+             'guides/works-everywhere.md': 'guide_everywhere.md.j2',
+             'guides/version-changes.md': 'guide_versions.md.j2'}
 
-catalog = load_catalog(ROOT / 'cases')
-if catalog.errors:
-    raise SystemExit('the catalogue has errors:\n' + '\n'.join(map(str, catalog.errors)))
-environments = results.merge(results.results_files(RESULTS)) if RESULTS.is_dir() else []
-for path, text in site.pages(catalog, environments).items():
-    with mkdocs_gen_files.open(path, 'w') as stream:
+
+def fail(message):
+    print(f'mpmatrix site: {message}', file=sys.stderr)
+    sys.exit(1)
+
+
+try:
+    catalog = load_catalog(CASES)
+    if catalog.errors:
+        fail('the catalogue has errors: ' + ' | '.join(map(str, catalog.errors)))
+    environments = results.merge(results.results_files(RESULTS)) if RESULTS.is_dir() else []
+    generated = site.pages(catalog, environments)
+    # What each start method costs: page and charts from the bench figures (a BenchError is a ResultsError).
+    generated.update(costs_page.pages(RESULTS / 'bench'))
+    # The nav lists the generated pages too; mkdocs reads it after this script has run.
+    mkdocs_gen_files.config['nav'] = costs_page.in_navigation(site.navigation(catalog, environments))
+except (results.ResultsError, CaseError, site.SiteError, OSError) as error:
+    fail(' '.join(str(error).split()))
+
+for path, text in generated.items():
+    with mkdocs_gen_files.open(path, 'w', encoding='utf-8') as stream:
         stream.write(text)
+for path, template in EDITED_AS.items():
+    mkdocs_gen_files.set_edit_path(path, TEMPLATES + template)
 for case in catalog.cases:
     mkdocs_gen_files.set_edit_path(f'cases/{case.name}.md', f'../cases/{case.path.name}')

@@ -1,15 +1,31 @@
-"""Turn the catalogue and the results into Markdown pages for mkdocs.
+"""Turn the catalogue and the results into the site's pages.
 
-Everything a case printed is untrusted text: it is HTML-escaped and shown in
-``<pre>`` blocks. Case titles are plain text and are escaped too; the
-explanations are the case docstrings' reviewed Markdown.
+The pages are Jinja2 templates (``templates/site/``) fed by plain data built
+here. Everything a case or a results file contains is untrusted: the templates
+autoescape every value, and put such values only inside HTML elements, which
+Markdown passes through without reading. The docstring explanations are
+Markdown; they are rendered here with raw HTML and unsafe link schemes turned
+off, and the case's source is read by the harness itself (a regular file inside
+the case directory, never a symlink), highlighted and escaped by Pygments.
 """
 from __future__ import annotations
 
 import collections
+import dataclasses
 import html
 import json
+import os
 import re
+import stat
+import urllib.parse
+from pathlib import Path
+
+import jinja2
+import markdown
+import markupsafe
+import pygments
+import pygments.formatters
+import pygments.lexers
 
 from mpmatrix import START_METHODS, results
 from mpmatrix.catalog import FAMILIES, Case
@@ -31,202 +47,501 @@ FAMILY_LABELS = {
     'process-wide-state': 'Process-wide state',
     'pickling': 'Pickling and the entry point',
 }
-# Filled in by docs/javascripts/filter.js: typing hides the table rows without every word.
-FILTER_BOX = ('<input class="table-filter" type="search" '
-              'placeholder="Filter rows: a case, a verdict, an exception, e.g. spawn error">')
-MARKDOWN_SPECIALS = re.compile(r'([\\`*_\[\]|#])')
-MARKDOWN_PUNCTUATION = re.compile(r'[\\`*_\[\]{}()#+\-.!|~^:"\']')
+OS_LABELS = {'linux': 'Linux', 'macos': 'macOS', 'windows': 'Windows'}
+IMPLEMENTATION_LABELS = {'cpython': 'CPython', 'pypy': 'PyPy'}
+VERDICT_WORDS = ('propagates', 'isolated', 'error', 'hang', 'unavailable', 'broken')
+GUIDES = ('fork-to-forkserver', 'linux-vs-macos-and-windows', 'works-everywhere', 'version-changes')
+# What a case page shows of one captured stream; the rest is in a file beside the page.
+OUTPUT_SHOWN_CHARS = 4000
+OUTPUT_SHOWN_LINES = 60
+SAFE_LINK_SCHEMES = ('', 'http', 'https', 'mailto')
+EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
+CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f]')
+TEMPLATES = Path(__file__).with_name('templates') / 'site'
+
+
+class SiteError(Exception):
+    """The site cannot be built from this input (e.g. a case file that is not a regular file)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What one run showed: a verdict word and, for errors, the exception type or signal."""
+
+    word: str
+    error_type: str = None
+
+    @property
+    def label(self) -> str:
+        return f'{self.word} ({self.error_type})' if self.error_type else self.word
+
+
+@dataclasses.dataclass
+class Part:
+    outcome: Outcome
+    where: str  # '' when every environment agrees
+    failed: bool
+
+
+@dataclasses.dataclass
+class Output:
+    stream: str
+    text: str = dataclasses.field(repr=False)
+    shown: str
+    total_chars: int
+    full_path: str = None  # the whole text as a file, when the page shows only its start
+    printed_chars: int = None  # set when the results file kept only part of what was printed
 
 
 def pages(catalog, environments: list) -> dict:
     """Every generated file: path (relative to the docs dir) -> text."""
+    environments = sorted(environments, key=lambda entry: entry.environment.sort_key)
+    envs = [entry.environment for entry in environments]
+    by_env = {entry.environment.id: records_by_key(entry) for entry in environments}
+    titles = {case.name: case.title for case in catalog.cases}
+    rows = [case_row(case, envs, by_env) for case in catalog.cases]
     generated = {
-        'matrix.md': matrix_page(catalog, environments),
-        'cases/index.md': cases_index(catalog),
-        'results.json': json.dumps({'schema_version': results.SCHEMA_VERSION,
-                                    'environments': [entry.as_dict() for entry in environments]},
-                                   indent=1, ensure_ascii=False),
+        'matrix.md': render('matrix.md.j2', **matrix_data(catalog, envs, rows)),
+        'cases/index.md': render('cases_index.md.j2', families=families(catalog.cases),
+                                 expected=expected_cells),
+        'environments/index.md': render('environments_index.md.j2', envs=envs,
+                                        env_page=env_page_path, describe=describe_environment,
+                                        counts={entry.environment.id: outcome_counts(entry)
+                                                for entry in environments}),
+        'results.json': json_for_html({'schema_version': results.SCHEMA_VERSION,
+                                       'environments': [entry.as_dict() for entry in environments]},
+                                      indent=1),
         'results.schema.json': results.SCHEMA_PATH.read_text(encoding='utf-8'),
     }
-    titles = {case.name: case.title for case in catalog.cases}
-    for case in catalog.cases:
-        generated[f'cases/{case.name}.md'] = case_page(case, environments, titles)
+    for name, (template, data) in guides(catalog, envs, rows).items():
+        generated[f'guides/{name}.md'] = render(template, **data)
+    for entry in environments:
+        env = entry.environment
+        generated[env_page_path(env)] = render(
+            'environment.md.j2', env=env, describe=describe_environment(env), cases=catalog.cases,
+            records=by_env[env.id], methods=START_METHODS, record_outcome=record_outcome,
+            counts=outcome_counts(entry))
+    for case, row in zip(catalog.cases, rows):
+        outputs = case_outputs(case, envs, by_env)
+        generated.update({output.full_path: output.text for evidence in outputs
+                          for output in evidence['outputs'] if output.full_path})
+        generated[f'cases/{case.name}.md'] = render(
+            'case.md.j2', case=case, row=row, titles=titles, methods=START_METHODS,
+            family=FAMILY_LABELS[case.family], direction=DIRECTION_LABELS[case.direction],
+            explanation=explanation_html(case.explanation), source=source_html(case),
+            expected=expected_cells(case), evidence=outputs)
     return generated
 
 
-def text(value: str) -> str:
-    """Plain text made safe inside Markdown and HTML (titles, names, messages)."""
-    return MARKDOWN_SPECIALS.sub(r'\\\1', html.escape(value))
+def navigation(catalog, environments: list) -> list:
+    """The site's nav, as mkdocs' ``nav`` setting. Pages are listed without titles: each page's
+    front matter (escaped there) names it."""
+    envs = sorted((entry.environment for entry in environments), key=lambda env: env.sort_key)
+    return [
+        'index.md',
+        'matrix.md',
+        {'Guides': [f'guides/{name}.md' for name in GUIDES]},
+        {'Cases': ['cases/index.md'] + [{label: [f'cases/{case.name}.md' for case in members]}
+                                        for label, members in families(catalog.cases)]},
+        {'Environments': ['environments/index.md'] + [env_page_path(env) for env in envs]},
+        'contributing.md',
+    ]
 
 
-def verdict_word(word: str) -> str:
-    return f'<span class="verdict verdict-{word}">{html.escape(word)}</span>'
+# --- Rendering: one Jinja2 environment, autoescaping everything -------------------------------
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=_no_controls,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters['front_matter'] = front_matter_string
+    env.filters['json_script'] = lambda value: markupsafe.Markup(json_for_html(value))
+    env.filters['slug'] = slug
+    env.globals.update(verdict_words=VERDICT_WORDS, os_labels=OS_LABELS,
+                       direction_labels=DIRECTION_LABELS, family_labels=FAMILY_LABELS,
+                       implementation_label=implementation_label)
+    return env
 
 
-def verdict_cell(record) -> str:
-    """A coloured verdict (with the error type); a failed run is outlined, with the expectation."""
-    if record is None:
-        return '·'
-    cell = verdict_word(record.verdict or 'broken')
-    if record.error_type:
-        cell += f' <small>({html.escape(record.error_type)})</small>'
-    if record.outcome == 'failed':
-        cell = (f'<span class="mismatch" title="failed">{cell} '
-                f'<small>expected {html.escape(record.expected)}</small></span>')
-    return cell
+_JINJA = None
 
 
-def summary_cell(records: list) -> str:
-    """One case x method across environments: the verdict if all agree, else each with where."""
-    if not records:
-        return '·'
-    by_verdict = collections.defaultdict(list)
-    for env_id, record in records:
-        by_verdict[record.verdict or 'broken'].append((env_id, record))
-    parts = []
-    for word, found in by_verdict.items():
-        types = sorted({record.error_type for _, record in found if record.error_type})
-        part = verdict_word(word) + (f' <small>({html.escape(", ".join(types))})</small>'
-                                     if types else '')
-        if len(by_verdict) > 1:
-            where = ', '.join(env_id for env_id, _ in found)
-            part += f' <small title="{html.escape(where)}">×{len(found)}</small>'
-        parts.append(part)
-    cell = '<br>'.join(parts)
-    if any(record.outcome == 'failed' for _, record in records):
-        cell = f'<span class="mismatch" title="failed somewhere">{cell}</span>'
-    return cell
+def render(template: str, **data) -> str:
+    global _JINJA
+    if _JINJA is None:
+        _JINJA = _environment()
+    return _JINJA.get_template(template).render(**data)
 
+
+def _no_controls(value):
+    """Control characters (Markdown's own placeholders use two) become U+FFFD in every value."""
+    if isinstance(value, str):
+        cleaned = CONTROLS.sub('\ufffd', value)
+        return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
+    return value
+
+
+def front_matter_string(value: str) -> markupsafe.Markup:
+    """A YAML string for the page's front matter; themes insert the title as HTML, so escape it."""
+    return markupsafe.Markup(json.dumps(html.escape(str(value))))
+
+
+def json_for_html(value, indent=None) -> str:
+    """JSON that stays data inside a <script> block or when a browser sniffs it as HTML."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return text.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+
+
+def slug(value: str) -> str:
+    return re.sub(r'[^a-z0-9]+', '-', str(value).lower()).strip('-')
+
+
+# --- Plain data for the templates --------------------------------------------------------------
 
 def records_by_key(entry) -> dict:
     return {record.key: record for record in entry.records}
 
 
-def matrix_page(catalog, environments: list) -> str:
-    lines = ['# The matrix', '']
-    if not environments:
-        lines.append('!!! warning "No results yet"\n    Run `tox -e py,docs` to fill this page.')
-        return '\n'.join(lines) + '\n'
-    indexed = [(entry.environment, records_by_key(entry)) for entry in environments]
-    names = ', '.join(f'[{env.id}](#{env.id.replace(".", "")})' for env, _ in indexed)
-    lines += [f'Every case under every start method, in {len(indexed)} environment(s): {names}.',
-              '',
-              'A cell shows the verdict every environment observed; where they disagree, each '
-              'verdict with the number of environments behind it (hover for which). An outlined '
-              'cell marks a run whose verdict differed from the case\'s expectation there or that '
-              'broke the case contract; `·` means no results.', '', FILTER_BOX, '',
-              '## At a glance', '']
-    for family in FAMILIES:
-        members = [case for case in catalog.cases if case.family == family]
-        if not members:
+def families(cases) -> list:
+    grouped = [(FAMILY_LABELS[family], [case for case in cases if case.family == family])
+               for family in FAMILIES]
+    return [(label, members) for label, members in grouped if members]
+
+
+def split_expectation(text: str) -> Outcome:
+    """``'error (RuntimeError)'`` -> Outcome('error', 'RuntimeError'); a bare word stays a word."""
+    match = EXPECTATION.match(text or '')
+    if not match:
+        return Outcome('broken')
+    return Outcome(match.group('word'), match.group('type'))
+
+
+def expected_cells(case: Case) -> dict:
+    return {method: split_expectation(case.expected[method]) for method in START_METHODS}
+
+
+def record_outcome(record) -> Outcome:
+    return Outcome(record.verdict or 'broken', record.error_type)
+
+
+def implementation_label(env) -> str:
+    label = IMPLEMENTATION_LABELS.get(env.implementation, env.implementation)
+    return f'{label} free-threaded' if env.free_threaded else label
+
+
+def env_page_path(env) -> str:
+    return f'environments/{env.id}.md'
+
+
+def describe_environment(env) -> dict:
+    """The environment's metadata as label -> text; fields older results lack are left out."""
+    facts = {
+        'Operating system': f'{OS_LABELS.get(env.os, env.os)} {env.os_release} ({env.machine})',
+        'Implementation': f'{implementation_label(env)} {env.implementation_version}',
+        'Python': env.python_version + (' (free-threaded build)' if env.free_threaded else ''),
+        'Default start method': env.default_start_method,
+        'Start methods available': ', '.join(env.available_start_methods),
+    }
+    for label, field in (('Runner', 'runner'), ('Commit', 'commit'), ('Recorded at', 'recorded_at')):
+        value = getattr(env, field, None)
+        if value:
+            facts[label] = str(value)
+    return facts
+
+
+def outcome_counts(entry) -> dict:
+    counts = collections.Counter(record.outcome for record in entry.records)
+    return {'passed': counts['passed'], 'failed': counts['failed'], 'skipped': counts['skipped']}
+
+
+def version_label(env, neighbours) -> str:
+    """``3.11`` unless another environment of the group shares it, then ``3.11.5``."""
+    minor = '.'.join(env.python_version.split('.')[:2])
+    shared = sum(1 for other in neighbours if other.python_version.startswith(minor + '.'))
+    return (env.python_version if shared > 1 else minor) + ('t' if env.free_threaded else '')
+
+
+def version_ranges(envs: list, hits: set) -> str:
+    """Consecutive versions (of those seen) collapsed: '3.8–3.10, 3.12+'; '' when all of them."""
+    flags = [env.id in hits for env in envs]
+    if all(flags):
+        return ''
+    spans, start = [], None
+    for index, flag in enumerate(flags + [False]):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            spans.append((start, index - 1))
+            start = None
+    labels = [version_label(env, envs) for env in envs]
+    texts = []
+    for first, last in spans:
+        if first == last:
+            texts.append(labels[first] if last < len(envs) - 1 or len(envs) == 1
+                         else labels[first] + '+')
+        elif last == len(envs) - 1:
+            texts.append(labels[first] + '+')
+        else:
+            texts.append(f'{labels[first]}–{labels[last]}')
+    return ', '.join(texts)
+
+
+def where(hits: set, envs: list) -> str:
+    """Where an outcome was seen, as 'CPython 3.8–3.10, PyPy' (by OS only where OSes differ)."""
+    groups = collections.OrderedDict()
+    for env in envs:
+        groups.setdefault(implementation_label(env), collections.OrderedDict()) \
+            .setdefault(env.os, []).append(env)
+    parts = []
+    for label, by_os in groups.items():
+        texts = {os_name: version_ranges(members, hits) for os_name, members in by_os.items()
+                 if any(env.id in hits for env in members)}
+        if not texts:
             continue
-        lines += [f'### {FAMILY_LABELS[family]}', '',
-                  '| case | ' + ' | '.join(START_METHODS) + ' |',
-                  '|---|' + '---|' * len(START_METHODS)]
-        for case in members:
-            cells = [summary_cell([(env.id, by_key[(case.name, method)])
-                                   for env, by_key in indexed
-                                   if (case.name, method) in by_key
-                                   and by_key[(case.name, method)].outcome != 'skipped'])
-                     for method in START_METHODS]
-            lines.append(f'| [{text(case.title)}](cases/{case.name}.md) | '
-                         + ' | '.join(cells) + ' |')
-        lines.append('')
-    lines += ['## Per environment', '']
-    for env, by_key in indexed:
-        lines += [f'### {env.id}', '',
-                  f'{env.implementation} {env.implementation_version} '
-                  f'(Python {env.python_version}) on {env.os} {text(env.os_release)}, '
-                  f'default start method **{env.default_start_method}**.', '',
-                  '| case | ' + ' | '.join(START_METHODS) + ' |',
-                  '|---|' + '---|' * len(START_METHODS)]
-        for case in catalog.cases:
-            cells = [verdict_cell(by_key.get((case.name, method))) for method in START_METHODS]
-            lines.append(f'| [{case.name}](cases/{case.name}.md) | ' + ' | '.join(cells) + ' |')
-        lines.append('')
-    return '\n'.join(lines) + '\n'
+        if len(texts) == len(by_os) and len(set(texts.values())) == 1:
+            parts.append(f'{label} {next(iter(texts.values()))}'.strip())
+        else:
+            parts += [f'{label} {text}'.strip() + f' on {OS_LABELS.get(os_name, os_name)}'
+                      for os_name, text in texts.items()]
+    return ', '.join(parts)
 
 
-def cases_index(catalog) -> str:
-    lines = ['# Cases', '', 'One pattern of sharing state between processes per page, grouped by '
-             'family, with what each start method is expected to do.', '', FILTER_BOX, '']
-    for family in FAMILIES:
-        members = [case for case in catalog.cases if case.family == family]
-        if not members:
-            continue
-        lines += [f'## {FAMILY_LABELS[family]}', '',
-                  '| case | direction | ' + ' | '.join(START_METHODS) + ' |',
-                  '|---|---|' + '---|' * len(START_METHODS)]
-        for case in members:
-            marks = ' | '.join(verdict_word(case.expected[method]) for method in START_METHODS)
-            lines.append(f'| [{text(case.title)}]({case.name}.md) | '
-                         f'{DIRECTION_LABELS[case.direction]} | {marks} |')
-        lines.append('')
-    return '\n'.join(lines)
+def cell(observed: list, envs: list) -> list:
+    """One case x method across environments: a Part per outcome, with where unless all agree."""
+    by_outcome = collections.OrderedDict()
+    for env, record in observed:
+        by_outcome.setdefault(record_outcome(record), []).append((env, record))
+    seen = [env for env, _ in observed]
+    return [Part(outcome,
+                 where({env.id for env, _ in found}, seen) if len(by_outcome) > 1 else '',
+                 any(record.outcome == 'failed' for _, record in found))
+            for outcome, found in by_outcome.items()]
 
 
-def case_page(case: Case, environments: list, titles: dict) -> str:
-    lines = [f'# {text(case.title)}', '',
-             f'**Family:** {FAMILY_LABELS[case.family]} · '
-             f'**Direction:** {DIRECTION_LABELS[case.direction]} · '
-             f'**Source:** `{case.path.parent.name}/{case.path.name}`', '',
-             case.explanation, '', '## Expected', '',
-             '| start method | expected |', '|---|---|']
-    lines += [f'| {method} | {verdict_word(case.expected[method])} |' for method in START_METHODS]
-    if case.overrides:
-        lines += ['', 'Where it differs:', '', '| where | start method | expected | why |',
-                  '|---|---|---|---|']
-        for override in case.overrides:
-            for method, verdict in override.expect.items():
-                lines.append(f'| {text(override.describe())} | {method} | {verdict_word(verdict)} '
-                             f'| {text(override.why)} |')
-    lines += ['', '## Observed', '']
-    lines += _observed(case, environments)
-    if case.related:
-        lines += ['', '## Related', '']
-        lines += [f'- [{text(titles[name])}]({name}.md) (`{name}`)' for name in case.related]
-    lines += ['', '## Source', '', f'Run it yourself: `python cases/{case.path.name} '
-              '--start-method spawn`', '', '```python',
-              f'--8<-- "cases/{case.path.name}"', '```', '']
-    return '\n'.join(lines)
+def case_row(case: Case, envs: list, by_env: dict) -> dict:
+    cells, observations = {}, {}
+    for method in START_METHODS:
+        observed = [(env, by_env[env.id][(case.name, method)]) for env in envs
+                    if (case.name, method) in by_env[env.id]
+                    and by_env[env.id][(case.name, method)].outcome != 'skipped']
+        cells[method] = cell(observed, envs)
+        observations[method] = observed
+    return {'case': case, 'cells': cells, 'observations': observations}
 
 
-def _observed(case: Case, environments: list) -> list:
-    runs = [(entry.environment, records_by_key(entry)) for entry in environments]
-    runs = [(env, by_key) for env, by_key in runs
-            if any((case.name, method) in by_key for method in START_METHODS)]
-    if not runs:
-        return ['No results for this case yet.']
-    lines = ['| environment | ' + ' | '.join(START_METHODS) + ' |',
-             '|---|' + '---|' * len(START_METHODS)]
-    for env, by_key in runs:
-        cells = [verdict_cell(by_key.get((case.name, method))) for method in START_METHODS]
-        lines.append(f'| {env.id} | ' + ' | '.join(cells) + ' |')
-    lines += ['', '### Output', '', 'What the case printed, per environment and start method.', '']
-    for env, by_key in runs:
-        lines += [f'??? note "{env.id}"', '']
+def matrix_data(catalog, envs: list, rows: list) -> dict:
+    """The matrix page: rows by family, and the compact data its filters use in the browser."""
+    outcomes, index = [], {}
+
+    def outcome_index(outcome):
+        if outcome not in index:
+            index[outcome] = len(outcomes)
+            outcomes.append({'word': outcome.word, 'label': outcome.label})
+        return index[outcome]
+
+    env_index = {env.id: position for position, env in enumerate(envs)}
+    data_rows = {}
+    for row in rows:
+        data_rows[row['case'].name] = {
+            method: [[env_index[env.id], outcome_index(record_outcome(record)),
+                      int(record.outcome == 'failed')] for env, record in row['observations'][method]]
+            for method in START_METHODS}
+    by_name = {row['case'].name: row for row in rows}
+    grouped = [(label, [by_name[case.name] for case in members])
+               for label, members in families(catalog.cases)]
+    data = {
+        'methods': list(START_METHODS),
+        'envs': [{'id': env.id, 'os': env.os, 'osLabel': OS_LABELS.get(env.os, env.os),
+                  'impl': implementation_label(env), 'python': env.python_version,
+                  'ft': env.free_threaded, 'version': _version_numbers(env.python_version)}
+                 for env in envs],
+        'outcomes': outcomes,
+        'rows': data_rows,
+    }
+    minors = sorted({tuple(_version_numbers(env.python_version)[:2]) for env in envs})
+    return {
+        'envs': envs, 'groups': grouped, 'methods': START_METHODS, 'data': data,
+        'oses': sorted({env.os for env in envs}),
+        'implementations': list(collections.OrderedDict.fromkeys(map(implementation_label, envs))),
+        'versions': ['.'.join(map(str, minor)) for minor in minors],
+        'env_page': env_page_path,
+    }
+
+
+# --- The guides: every claim derived from the results, each naming the case behind it ------
+
+def method_differences(rows: list, first: str, second: str) -> list:
+    """Cases whose outcome differs between two start methods in some environment that ran both."""
+    found, by_name = [], _rows_by_name(rows)
+    for row in rows:
+        under_first = {env.id: record_outcome(record) for env, record in row['observations'][first]}
+        differing = [env for env, record in row['observations'][second]
+                     if env.id in under_first and under_first[env.id] != record_outcome(record)]
+        if differing:
+            fixes = [name for name in row['case'].related
+                     if name in by_name and _works_under(by_name[name], second)]
+            found.append({'row': row, 'first': row['cells'][first], 'second': row['cells'][second],
+                          'fixes': fixes})
+    return found
+
+
+def _rows_by_name(rows: list) -> dict:
+    return {row['case'].name: row for row in rows}
+
+
+def _works_under(row: dict, method: str) -> bool:
+    observed = row['observations'][method]
+    return bool(observed) and all(record_outcome(record).word == 'propagates' for _, record in observed)
+
+
+def os_differences(rows: list, envs: list) -> list:
+    """Case x method whose outcome differs between OSes for the same interpreter version."""
+    found = []
+    for row in rows:
         for method in START_METHODS:
-            record = by_key.get((case.name, method))
+            by_interpreter = collections.defaultdict(dict)
+            for env, record in row['observations'][method]:
+                key = (implementation_label(env), env.python_version)
+                by_interpreter[key][env.os] = record_outcome(record)
+            if any(len(set(outcomes.values())) > 1 for outcomes in by_interpreter.values()):
+                found.append({'row': row, 'method': method, 'cell': row['cells'][method]})
+    return found
+
+
+def works_everywhere(rows: list) -> list:
+    """By family, the cases that propagate under every start method in every environment."""
+    grouped = collections.OrderedDict()
+    for row in rows:
+        if all(_works_under(row, method) for method in START_METHODS):
+            grouped.setdefault(FAMILY_LABELS[row['case'].family], []).append(row['case'])
+    return list(grouped.items())
+
+
+def version_changes(rows: list, envs: list) -> list:
+    """Per OS and implementation, each change of outcome between consecutive versions seen."""
+    groups = collections.OrderedDict()
+    for env in envs:
+        groups.setdefault((env.os, implementation_label(env)), []).append(env)
+    changes = []
+    for (os_name, label), members in groups.items():
+        steps = []
+        for older, newer in zip(members, members[1:]):
+            changed = []
+            for row in rows:
+                for method in START_METHODS:
+                    seen = {env.id: record_outcome(record) for env, record in row['observations'][method]}
+                    if older.id in seen and newer.id in seen and seen[older.id] != seen[newer.id]:
+                        changed.append({'case': row['case'], 'method': method,
+                                        'before': seen[older.id], 'after': seen[newer.id]})
+            if changed:
+                steps.append({'older': older, 'newer': newer, 'changes': changed,
+                              'labels': (version_label(older, members), version_label(newer, members))})
+        if len(members) > 1:
+            changes.append({'os': OS_LABELS.get(os_name, os_name), 'implementation': label,
+                            'versions': [version_label(env, members) for env in members],
+                            'steps': steps})
+    return changes
+
+
+def guides(catalog, envs: list, rows: list) -> dict:
+    """Guide name -> (template, data)."""
+    titles = {case.name: case.title for case in catalog.cases}
+    common = {'envs': envs, 'titles': titles}
+    return {
+        'fork-to-forkserver': ('guide_methods.md.j2', dict(
+            common, title='Moving from fork to forkserver', first='fork', second='forkserver',
+            differences=method_differences(rows, 'fork', 'forkserver'), os_specific=None)),
+        'linux-vs-macos-and-windows': ('guide_methods.md.j2', dict(
+            common, title='Linux vs macOS and Windows', first='fork', second='spawn',
+            differences=method_differences(rows, 'fork', 'spawn'),
+            os_specific=os_differences(rows, envs))),
+        'works-everywhere': ('guide_everywhere.md.j2', dict(common, families=works_everywhere(rows))),
+        'version-changes': ('guide_versions.md.j2', dict(common, groups=version_changes(rows, envs))),
+    }
+
+
+def _version_numbers(version: str) -> list:
+    """``'3.16.0a2'`` -> ``[3, 16, 0]``: what the version filter compares."""
+    return [int(part) for part in re.findall(r'\d+', version)[:3]]
+
+
+# --- Untrusted text the harness renders itself -------------------------------------------------
+
+class _NoRawHtml(markdown.Extension):
+    """Docstring Markdown without raw HTML (shown as text) and without unsafe link schemes."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister('html_block')
+        md.inlinePatterns.deregister('html')
+        md.treeprocessors.register(_SafeLinks(md), 'safe_links', 0)
+
+
+class _SafeLinks(markdown.treeprocessors.Treeprocessor):
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ('href', 'src'):
+                value = element.get(attribute)
+                if value is not None and urllib.parse.urlsplit(value.strip()).scheme.lower() \
+                        not in SAFE_LINK_SCHEMES:
+                    del element.attrib[attribute]
+
+
+def explanation_html(text: str) -> markupsafe.Markup:
+    converter = markdown.Markdown(extensions=['admonition', 'tables', 'pymdownx.superfences',
+                                              'pymdownx.highlight', _NoRawHtml()])
+    return markupsafe.Markup(converter.convert(text))
+
+
+def case_source(case: Case) -> str:
+    """The case's own file, refused unless it is a regular file directly in its directory."""
+    path = case.path
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as error:
+        raise SiteError(f'{path}: cannot read the case source: {error}') from None
+    if not stat.S_ISREG(mode) or path.resolve().parent != path.parent.resolve():
+        raise SiteError(f'{path}: the case source is not a regular file in its directory; '
+                        'the site includes no other file')
+    return path.read_text(encoding='utf-8')
+
+
+def source_html(case: Case) -> markupsafe.Markup:
+    formatter = pygments.formatters.HtmlFormatter(cssclass='highlight', wrapcode=True)
+    return markupsafe.Markup(pygments.highlight(case_source(case), pygments.lexers.PythonLexer(),
+                                                formatter))
+
+
+def shown_output(text: str) -> tuple:
+    """The start of a captured stream (so a huge output keeps the page small) and whether it is cut."""
+    lines = text.rstrip('\n').split('\n', OUTPUT_SHOWN_LINES)
+    shown = '\n'.join(lines[:OUTPUT_SHOWN_LINES])[:OUTPUT_SHOWN_CHARS]
+    return shown, len(shown) < len(text.rstrip('\n'))
+
+
+def case_outputs(case: Case, envs: list, by_env: dict) -> list:
+    """Per environment: each start method's record and its captured output, capped."""
+    evidence = []
+    for env in envs:
+        records = by_env[env.id]
+        runs = []
+        for method in START_METHODS:
+            record = records.get((case.name, method))
             if record is None or record.outcome == 'skipped':
                 continue
-            lines += [f'    **{method}** — exit code {record.exit_code}, {record.duration:.2f} s', '',
-                      f'    <pre><code>{_escape_block(record.stdout)}</code></pre>']
-            if record.stderr.strip():
-                lines += ['', '    stderr:', '',
-                          f'    <pre><code>{_escape_block(record.stderr)}</code></pre>']
-            for problem in record.problems:
-                lines += ['', f'    - problem: {text(problem)}']
-            lines.append('')
-    return lines
+            outputs = []
+            for stream in ('stdout', 'stderr'):
+                value = getattr(record, stream) or ''
+                if stream == 'stderr' and not value.strip():
+                    continue
+                shown, cut = shown_output(value)
+                outputs.append(Output(
+                    stream=stream, text=value, shown=shown, total_chars=len(value),
+                    full_path=f'cases/{case.name}/{env.id}-{method}-{stream}.txt' if cut else None,
+                    printed_chars=getattr(record, f'{stream}_truncated', None)))
+            runs.append({'method': method, 'record': record, 'outcome': record_outcome(record),
+                         'outputs': outputs})
+        if runs:
+            evidence.append({'env': env, 'runs': runs,
+                             'outputs': [output for run in runs for output in run['outputs']]})
+    return evidence
 
-
-def _escape_block(value: str) -> str:
-    """Escape for a one-line HTML block inside an indented Markdown block.
-
-    Inside the collapsible block Markdown still reads the line, so besides HTML
-    escaping, every punctuation mark Markdown could act on (``__init__`` would
-    turn bold) and every newline becomes a character reference.
-    """
-    escaped = MARKDOWN_PUNCTUATION.sub(lambda match: f'&#{ord(match.group())};',
-                                       html.escape(value.rstrip('\n'), quote=False))
-    return escaped.replace('\n', '&#10;') or '(nothing)'

@@ -1,0 +1,153 @@
+"""The matrix page in Chromium: filters, toggles, URL state, anchors, ranges, phones, no JS."""
+from __future__ import annotations
+
+import re
+
+from .conftest import PHONE
+
+
+def visible_rows(page):
+    return page.locator('table.matrix tbody tr[data-family]:visible')
+
+
+def row_count(page):
+    text = page.locator('.row-count').inner_text()
+    shown, total = re.fullmatch(r'(\d+) of (\d+) cases', text).groups()
+    assert int(shown) == visible_rows(page).count()
+    return int(shown), int(total)
+
+
+def test_without_filters_every_case_is_shown_with_a_count(site_page):
+    page = site_page().open('matrix.html')
+    shown, total = row_count(page)
+    assert shown == total > 50
+    assert page.locator('.no-match').is_hidden()
+
+
+def test_the_start_method_filter_keeps_only_that_column(site_page):
+    page = site_page().open('matrix.html')
+    page.select_option('select[name=method]', 'spawn')
+    headers = page.locator('table.matrix thead th:visible').all_inner_texts()
+    assert headers == ['case', 'spawn']
+    assert page.url.endswith('matrix.html?method=spawn')
+
+
+def test_verdict_filter_shows_rows_with_that_verdict_in_the_chosen_columns(site_page):
+    page = site_page().open('matrix.html')
+    page.select_option('select[name=verdict]', 'hang')
+    shown, total = row_count(page)
+    assert 0 < shown < total
+    for row in visible_rows(page).all():
+        assert 'hang' in row.inner_text()
+
+
+def test_free_text_matches_words_not_parts_of_words(site_page):
+    page = site_page().open('matrix.html')
+    page.fill('input[name=q]', 'hang')
+    titles = visible_rows(page).locator('th').all_inner_texts()
+    assert titles and not any('changes' in title and 'hang' not in title.replace('changes', '')
+                              for title in titles)
+    page.fill('input[name=q]', 'changes')
+    assert row_count(page)[0] >= 3
+
+
+def test_the_placeholder_example_works_spawn_error(site_page):
+    page = site_page().open('matrix.html')
+    page.fill('input[name=q]', 'spawn error')
+    shown, _ = row_count(page)
+    assert shown > 0
+    for row in visible_rows(page).all():
+        assert 'error' in row.locator('td[data-method=spawn]').inner_text()
+    assert page.locator('table.matrix thead th:visible').all_inner_texts() == ['case', 'spawn']
+
+
+def test_family_and_direction_filters(site_page):
+    page = site_page().open('matrix.html')
+    page.select_option('select[name=family]', 'managers')
+    page.select_option('select[name=direction]', 'child-to-parent')
+    rows = visible_rows(page).all()
+    assert rows
+    for row in rows:
+        assert row.get_attribute('data-family') == 'managers'
+        assert row.get_attribute('data-direction') == 'child-to-parent'
+    assert page.locator('tbody[data-family=pickling]').is_hidden()
+
+
+def test_narrowing_environments_recomputes_the_cells(site_page):
+    page = site_page().open('matrix.html')
+    # The fixture crashes some fork cases on CPython before 3.11 only.
+    crashed = page.locator('td[data-method=fork]', has_text='error (SIGSEGV)').first
+    row_id = crashed.locator('xpath=..').get_attribute('id')
+    assert 'CPython 3.8–3.10' in crashed.inner_text()
+    page.select_option('select[name=from]', '3.11')
+    cell = page.locator(f'tr[id="{row_id}"] td[data-method=fork]')
+    assert 'SIGSEGV' not in cell.inner_text()
+    page.select_option('select[name=from]', '')
+    page.select_option('select[name=to]', '3.10')
+    page.select_option('select[name=impl]', 'CPython')
+    page.select_option('select[name=os]', 'linux')
+    assert cell.inner_text().strip() == '≠ error (SIGSEGV)' or cell.inner_text().strip() == 'error (SIGSEGV)'
+
+
+def test_the_toggles(site_page):
+    page = site_page().open('matrix.html')
+    _, total = row_count(page)
+    page.check('input[name=methods-disagree]')
+    methods_disagree, _ = row_count(page)
+    assert 0 < methods_disagree < total
+    page.uncheck('input[name=methods-disagree]')
+    page.check('input[name=envs-disagree]')
+    envs_disagree, _ = row_count(page)
+    assert 0 < envs_disagree < total
+    for row in visible_rows(page).all():
+        assert row.locator('.where').count() > 0
+
+
+def test_no_case_matches_says_so(site_page):
+    page = site_page().open('matrix.html')
+    page.fill('input[name=q]', 'nosuchthingatall')
+    assert row_count(page)[0] == 0
+    assert page.locator('.no-match').is_visible()
+
+
+def test_a_shared_link_restores_the_filters(site_page):
+    page = site_page().open('matrix.html?method=fork&verdict=error&envs-disagree=1')
+    assert page.input_value('select[name=method]') == 'fork'
+    assert page.input_value('select[name=verdict]') == 'error'
+    assert page.is_checked('input[name=envs-disagree]')
+    assert page.locator('table.matrix thead th:visible').all_inner_texts() == ['case', 'fork']
+    shown, total = row_count(page)
+    assert 0 < shown < total
+
+
+def test_rows_have_anchors(site_page):
+    page = site_page().open('matrix.html#manager_dict')
+    row = page.locator('tr#manager_dict')
+    assert row.is_visible()
+    assert page.evaluate('document.querySelector("tr#manager_dict").getBoundingClientRect().top') < 900
+    assert row.locator('a.row-anchor').get_attribute('href') == '#manager_dict'
+
+
+def test_ranges_are_visible_text(site_page):
+    page = site_page().open('matrix.html')
+    text = page.locator('table.matrix').inner_text()
+    assert re.search(r'error \(SIGSEGV\): CPython 3\.8–3\.10', text)
+    assert 'CPython 3.11+' in text
+
+
+def test_on_a_phone_the_case_column_stays_in_view(site_page):
+    page = site_page(PHONE).open('matrix.html')
+    scroller = page.locator('.matrix-scroll')
+    scroller.evaluate('element => { element.scrollLeft = element.scrollWidth; }')
+    first = page.locator('tr#manager_dict th[scope=row]')
+    first.scroll_into_view_if_needed()
+    box = first.bounding_box()
+    assert box['x'] >= 0 and box['x'] < 60
+    assert page.evaluate('document.documentElement.scrollWidth') <= PHONE['width'] + 1
+
+
+def test_without_javascript_the_table_reads_and_the_filters_are_hidden(site_page):
+    page = site_page(javascript=False).open('matrix.html')
+    assert page.locator('form.matrix-filters').is_hidden()
+    assert visible_rows(page).count() > 50
+    assert 'error (SIGSEGV): CPython 3.8–3.10' in page.locator('table.matrix').inner_text()
