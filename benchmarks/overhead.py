@@ -1,0 +1,117 @@
+"""What the harness itself costs: the matrix against a bare loop over the same case runs.
+
+In alternating turns it runs
+
+- the matrix: ``python -m pytest tests/test_matrix.py -n 2`` (results into a temporary directory),
+- the bare loop: every case under every available start method, ``python cases/X.py
+  --start-method M``, two at a time, output captured and nothing else,
+
+and reports the ratio of their median wall-clock times and of their CPU times (the children's
+rusage: every process they started and waited for). The harness should cost at most 10 % more
+wall time than the bare loop; the script exits 1 when the ratio is above ``--limit``.
+
+    python benchmarks/overhead.py [--turns 3] [--python PYTHON] [--limit 1.10]
+
+Both sides share the machine with whatever else runs on it: on a busy machine run more turns.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mpmatrix.catalog import load_catalog
+
+try:
+    import resource
+except ImportError:  # Windows: wall time only
+    resource = None
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH = 2
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every descendant waited for so far."""
+    if resource is None:
+        return float('nan')
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(function) -> tuple:
+    wall, cpu = time.perf_counter(), children_cpu()
+    function()
+    return time.perf_counter() - wall, children_cpu() - cpu
+
+
+def matrix(python: str) -> None:
+    with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as results:
+        subprocess.run([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH), '-q',
+                        '-p', 'no:cacheprovider', '--results-dir', results],
+                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def bare_loop(python: str, runs: list) -> None:
+    def run(case_and_method):
+        case, method = case_and_method
+        with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as workdir:
+            try:
+                subprocess.run([python, str(case.path), '--start-method', method], cwd=workdir,
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=case.timeout,
+                               check=False)
+            except subprocess.TimeoutExpired:
+                pass  # counted like the matrix, which kills it at the same timeout
+
+    with concurrent.futures.ThreadPoolExecutor(WIDTH) as pool:
+        list(pool.map(run, runs))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--turns', type=int, default=3, help='runs of each side (default 3)')
+    parser.add_argument('--python', default=sys.executable,
+                        help='the interpreter (with pytest and pytest-xdist; default this one)')
+    parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
+    args = parser.parse_args(argv)
+    catalog = load_catalog(ROOT / 'cases')
+    methods = subprocess.run([args.python, '-c', 'import multiprocessing as m; '
+                              'print(*m.get_all_start_methods())'], capture_output=True, text=True,
+                             check=True).stdout.split()
+    runs = [(case, method) for case in catalog.cases for method in methods]
+    sides = {'matrix': lambda: matrix(args.python), 'bare loop': lambda: bare_loop(args.python, runs)}
+    times = {name: [] for name in sides}
+    print(f'{len(runs)} case runs, {WIDTH} at a time, {args.turns} turns each, on {args.python} '
+          f'({os.cpu_count()} CPUs, load average {_load()})', flush=True)
+    for turn in range(args.turns):
+        # Alternate which side goes first, so that neither always follows the other.
+        for name in (list(sides) if turn % 2 == 0 else list(sides)[::-1]):
+            wall, cpu = measured(sides[name])
+            times[name].append((wall, cpu))
+            print(f'turn {turn + 1}: {name:9} {wall:7.2f} s wall {cpu:7.2f} s CPU', flush=True)
+    wall_ratio, cpu_ratio = (statistics.median(sample[index] for sample in times['matrix'])
+                             / statistics.median(sample[index] for sample in times['bare loop'])
+                             for index in (0, 1))
+    print(f'matrix / bare loop (medians): {wall_ratio:.2f} wall, {cpu_ratio:.2f} CPU '
+          f'(load average now {_load()})')
+    if wall_ratio > args.limit:
+        print(f'the harness costs more than {args.limit:.2f} x the bare loop in wall time', file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load() -> str:
+    try:
+        return ', '.join(f'{value:.1f}' for value in os.getloadavg())
+    except (AttributeError, OSError):
+        return 'n/a'
+
+
+if __name__ == '__main__':
+    sys.exit(main())
