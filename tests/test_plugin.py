@@ -135,7 +135,14 @@ def test_an_unreadable_results_file_is_set_aside_and_the_new_records_kept(pytest
     assert len(results.read(path)[0].records) == 3
 
 
+PLACEHOLDER = """
+
+def test_placeholder():
+    pass
+"""
 WAITS_FOR_CTRL_C = """
+import time
+
 
 def test_waits_for_ctrl_c():
     time.sleep(120)
@@ -143,12 +150,16 @@ def test_waits_for_ctrl_c():
 
 
 @pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
-@pytest.mark.parametrize('xdist', [['-p', 'no:xdist'], ['-n', '1'], ['-n', '2']],
+# With two workers, --dist loadfile keeps the four cases off the worker that waits.
+@pytest.mark.parametrize('xdist', [['-p', 'no:xdist'], ['-n', '1'], ['-n', '2', '--dist', 'loadfile']],
                          ids=['no-xdist', 'one-worker', 'two-workers'])
 def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist):
     """Issue #7: Ctrl-C after 67 passed tests wrote nothing (xdist workers' records were lost)."""
     cases = ['a_case', 'b_case', 'c_case', 'd_case']
-    path = recording_session(pytester, cases=cases, extra=WAITS_FOR_CTRL_C)
+    # An xdist worker runs the last test of its queue only once it knows there is no next one:
+    # the placeholder is that last test, so the four cases run while the other worker waits.
+    path = recording_session(pytester, cases=cases, extra=PLACEHOLDER)
+    pytester.makepyfile(test_waits=WAITS_FOR_CTRL_C)  # collected after test_records.py
     session = subprocess.Popen(
         [sys.executable, '-m', 'pytest', '-v', '-p', 'no:cacheprovider', *xdist], cwd=pytester.path,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
