@@ -544,4 +544,3 @@ def case_outputs(case: Case, envs: list, by_env: dict) -> list:
             evidence.append({'env': env, 'runs': runs,
                              'outputs': [output for run in runs for output in run['outputs']]})
     return evidence
-
