@@ -4,6 +4,7 @@ import html
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -162,6 +163,14 @@ def test_without_figures_the_page_says_how_to_make_them(tmp_path):
     generated = costs_page.pages(tmp_path / 'missing')
     assert list(generated) == ['costs.md']
     assert 'python -m mpmatrix bench' in generated['costs.md']
+    assert '#the-machines' not in generated['costs.md']  # that section comes with figures only
+
+
+def test_every_link_within_the_page_has_its_anchor(tmp_path, document):
+    bench.write(tmp_path, document[1])
+    text = costs_page.pages(tmp_path)['costs.md']
+    anchors = set(re.findall(r'\{#([\w-]+)\}', text))
+    assert set(re.findall(r'\]\(#([\w-]+)\)', text)) <= anchors and 'the-machines' in anchors
 
 
 def test_the_page_escapes_what_the_files_say(tmp_path, document):

@@ -192,6 +192,13 @@ def test_a_child_that_fails_silently_breaks_the_contract(name):
                         r"'propagates'", text) for text in result.problems), result.problems
 
 
+@posix_only
+def test_a_fork_server_status_lost_to_another_thread_is_not_a_failed_child():
+    result = run('forkserver_status_read_twice', 'forkserver')
+    assert 'Exit code the parent believes: 255' in result.stdout  # python/cpython#130895
+    assert (result.verdict, result.problems) == ('isolated', []), result.problems
+
+
 def test_a_child_the_case_terminates_itself_is_normal():
     # Pool.__exit__ terminates the workers
     result = run('pool_map_results', 'fork' if FORK else 'spawn', directory=ROOT / 'cases')

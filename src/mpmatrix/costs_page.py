@@ -28,9 +28,12 @@ People choose a start method for correctness first; this page is the second ques
 does each one cost, here and there? Every environment of the matrix also runs
 `python -m mpmatrix bench`, which times a few stdlib-only workloads under fork, spawn and
 forkserver. Each bar is the median of the timed repeats (after untimed warm-up runs); its whisker
-spans the middle half of them (first to third quartile). The machines are described
-[below](#the-machines): a CI runner is a shared virtual machine, so compare methods within one
-environment more than environments with each other.
+spans the middle half of them (first to third quartile).
+"""
+
+MACHINES_NOTE = """\
+The machines are described [below](#the-machines): a CI runner is a shared virtual machine, so
+compare methods within one environment more than environments with each other.
 """
 
 NO_FIGURES = """\
@@ -119,6 +122,7 @@ def page(documents: list, present: list) -> str:
     lines = ['---', f'title: {TITLE}', '---', '', f'# {TITLE}', '', INTRO]
     if not documents:
         return '\n'.join([*lines, NO_FIGURES])
+    lines.append(MACHINES_NOTE)
     for name in present:
         figure = bench.FIGURES[name]
         better = 'higher is better' if figure.higher_is_better else 'lower is better'

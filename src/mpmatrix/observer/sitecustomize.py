@@ -8,7 +8,9 @@ multiprocessing's modules only when the case imports them), removes itself from
 
 - ``exit PID CODE SIGNALLED``: the exit code of each multiprocessing child, as
   its parent learns it; SIGNALLED is 1 when the parent itself terminated or
-  killed that child (``Pool.terminate``, ``Process.kill``);
+  killed that child (``Pool.terminate``, ``Process.kill``). CODE is ``?`` when
+  the parent never learned it: a fork server child whose status another thread
+  read first is given 255 (python/cpython#130895);
 - ``shm DEVICE INODE``: each POSIX shared memory segment or named semaphore a
   process creates (the file in ``/dev/shm``, by device and inode).
 """
@@ -30,16 +32,20 @@ def _record(line):
         pass  # the journal is gone: the runner will say so
 
 
-def _observe_exits(popen_class):
+def _observe_exits(popen_class, unread=None):
+    """``unread``: a thread-local whose ``failed`` is set when the exit status could not be read."""
     if 'poll' in vars(popen_class):
         original_poll = popen_class.poll
 
         def poll(self, *args, **kwargs):
             known = getattr(self, 'returncode', None) is not None
+            if unread is not None:
+                unread.failed = False
             result = original_poll(self, *args, **kwargs)
             if not known and getattr(self, 'returncode', None) is not None:
                 signalled = getattr(self, '_mpmatrix_signalled', 0)
-                _record(f'exit {self.pid} {self.returncode} {signalled}')
+                code = '?' if getattr(unread, 'failed', False) else self.returncode
+                _record(f'exit {self.pid} {code} {signalled}')
             return result
 
         popen_class.poll = poll
@@ -104,9 +110,28 @@ def _observe_semaphores(module):
         module.SemLock = _SemLockFactory(module.SemLock)
 
 
+def _observe_forkserver_exits(module):
+    """The fork server sends each child's exit status down a pipe; when two threads poll the
+    same child, the one that finds the pipe empty sets 255 (python/cpython#130895)."""
+    import threading  # already imported by multiprocessing
+
+    unread = threading.local()
+    original_read_signed = module.forkserver.read_signed
+
+    def read_signed(fd):
+        try:
+            return original_read_signed(fd)
+        except (OSError, EOFError):
+            unread.failed = True
+            raise
+
+    module.forkserver.read_signed = read_signed
+    _observe_exits(module.Popen, unread)
+
+
 _PATCHES = {
     'multiprocessing.popen_fork': lambda module: _observe_exits(module.Popen),
-    'multiprocessing.popen_forkserver': lambda module: _observe_exits(module.Popen),
+    'multiprocessing.popen_forkserver': _observe_forkserver_exits,
     'multiprocessing.shared_memory': _observe_shared_memory,
     '_multiprocessing': _observe_semaphores,
 }
