@@ -92,6 +92,6 @@ def test_orphans_a_daemon():
 ''')
     result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-s')
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(['*the test left process(es) behind (now killed): pid * (sleep 60)*'])
+    result.stdout.fnmatch_lines(['*the test left process(es) behind (now killed): pid * (*sleep 60)*'])
     daemon = int(result.stdout.str().split('DAEMON ')[1].split()[0])
     assert not psutil.pid_exists(daemon) or psutil.Process(daemon).status() == psutil.STATUS_ZOMBIE

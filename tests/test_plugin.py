@@ -151,10 +151,14 @@ def test_waits_for_ctrl_c():
 
 @pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
 # With two workers, --dist loadfile keeps the four cases off the worker that waits.
-@pytest.mark.parametrize('xdist', [['-p', 'no:xdist'], ['-n', '1'], ['-n', '2', '--dist', 'loadfile']],
-                         ids=['no-xdist', 'one-worker', 'two-workers'])
-def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist):
-    """Issue #7: Ctrl-C after 67 passed tests wrote nothing (xdist workers' records were lost)."""
+@pytest.mark.parametrize('xdist, signum', [
+    (['-p', 'no:xdist'], signal.SIGINT), (['-n', '1'], signal.SIGINT),
+    (['-n', '2', '--dist', 'loadfile'], signal.SIGINT),
+    (['-n', '2', '--dist', 'loadfile'], getattr(signal, 'SIGTERM', None)),
+], ids=['no-xdist', 'one-worker', 'two-workers', 'two-workers-sigterm'])
+def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, signum):
+    """Issue #7: Ctrl-C after 67 passed tests wrote nothing (xdist workers' records were lost).
+    SIGTERM (``pkill``) is taken as Ctrl-C."""
     cases = ['a_case', 'b_case', 'c_case', 'd_case']
     # An xdist worker runs the last test of its queue only once it knows there is no next one:
     # the placeholder is that last test, so the four cases run while the other worker waits.
@@ -170,7 +174,7 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist):
             line = session.stdout.readline()
             assert line and time.monotonic() < deadline, ''.join(lines)
             lines.append(line)
-        os.killpg(session.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group
+        os.killpg(session.pid, signum)  # Ctrl-C reaches the terminal's whole process group
         output = ''.join(lines) + session.communicate(timeout=60)[0]
     finally:
         if session.poll() is None:

@@ -59,7 +59,7 @@ def test_an_interrupted_run_kills_the_case_and_its_children(monkeypatch):
     started = time.monotonic()
     real_wait = leaks.Watch.wait
 
-    def interrupted_wait(self, timeout):
+    def interrupted_wait(self, timeout, also=None):
         # Ctrl-C once the grandchild made its Event (or after 15 s where nothing records it)
         if 'shm ' in journals[0].read_text() or time.monotonic() - started > 15:
             raise KeyboardInterrupt
@@ -268,10 +268,49 @@ def test_without_linux_facts_the_tag_and_the_tree_still_find_a_leftover(monkeypa
 def test_without_posix_signals_the_kill_still_works(monkeypatch):
     # Windows: no SIGSTOP; TerminateProcess (psutil) at once.
     monkeypatch.setattr(processes, 'POSIX', False)
-    sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    code = 'import time; print(1, flush=True); time.sleep(60)'
+    sleeper = subprocess.Popen([sys.executable, '-c', code], stdout=subprocess.PIPE)
+    sleeper.stdout.readline()  # exec'd: its name is its own
     names = processes.kill(lambda: {sleeper.pid})
-    assert names == [f'pid {sleeper.pid} ({sys.executable} -c import time; time.sleep(60))']
+    assert names == [f'pid {sleeper.pid} ({sys.executable} -c {code})']
     assert sleeper.wait(timeout=5) != 0
+    sleeper.stdout.close()
+
+
+@linux_only
+def test_newer_lists_only_processes_created_since_it_was_made():
+    older = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    try:
+        for _ in range(3):  # again if the machine's pids wrapped around meanwhile (rare)
+            newer = processes.Newer()
+            younger = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+            try:
+                table = newer.table()
+            finally:
+                younger.kill()
+                younger.wait()
+            if newer.floor is not None:
+                break
+        assert younger.pid in table and older.pid not in table
+        assert table[younger.pid].ppid == os.getpid()
+    finally:
+        older.kill()
+        older.wait()
+
+
+@linux_only
+def test_newer_lists_every_process_once_the_pids_wrapped_around(monkeypatch):
+    older = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    try:
+        newer = processes.Newer()
+        assert older.pid not in newer.table()
+        monkeypatch.setattr(processes, '_last_pid', lambda: newer.last - 1)  # the counter dropped
+        assert older.pid in newer.table() and newer.floor is None
+        monkeypatch.undo()
+        assert older.pid in newer.table()  # for good: lower pids may be new ones now
+    finally:
+        older.kill()
+        older.wait()
 
 
 def test_first_exception_is_the_root_cause():

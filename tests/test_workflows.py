@@ -105,11 +105,13 @@ def test_a_leg_runs_the_readmes_matrix_command_and_always_reports():
     assert WORKFLOW['env']['TOX_SKIP_MISSING_INTERPRETERS'] == 'false'
     setup = matrix_steps['actions/setup-python']['with']
     assert setup['python-version'] == '${{ matrix.python }}' and setup['allow-prereleases'] is True
-    for name in ('Write the job summary', 'Upload the results'):
+    for name in ('Measure what each start method costs', 'Write the job summary', 'Upload the results'):
         assert matrix_steps[name]['if'] == '${{ !cancelled() }}', name
     assert 'mpmatrix summary' in matrix_steps['Write the job summary']['run']
-    assert matrix_steps['Upload the results']['with']['path'].split() == ['results/*.json',
-                                                                          'junit/*.xml']
+    assert re.match(r'python -m tox exec -e py -- python -m mpmatrix bench$',
+                    matrix_steps['Measure what each start method costs']['run'])
+    assert matrix_steps['Upload the results']['with']['path'].split() == [
+        'results/*.json', 'results/bench/*.json', 'junit/*.xml']
 
 
 def test_the_site_is_built_from_every_leg_even_when_some_failed():

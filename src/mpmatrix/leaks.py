@@ -43,6 +43,7 @@ import re
 import select
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +51,8 @@ SHM_DIR = Path('/dev/shm')
 PROC_DIR = Path('/proc')
 TRACKER_WARNING = re.compile(r'resource_tracker: There appear to be (\d+) leaked (\w+) objects')
 SUPPORTED = SHM_DIR.is_dir() and PROC_DIR.is_dir()
+SHM_PREFIX = f'{SHM_DIR}/'
+SHM_MAPPED = f' {SHM_PREFIX}'.encode()  # in a line of /proc/PID/maps
 IN_CREATE, IN_MOVED_TO = 0x100, 0x80
 
 
@@ -82,22 +85,26 @@ def in_use(pids=None) -> set:
         pids = [int(entry.name) for entry in os.scandir(PROC_DIR) if entry.name.isdigit()]
     found = set()
     for pid in pids:
-        proc = PROC_DIR / str(pid)
         try:
-            for line in (proc / 'maps').read_text().splitlines():
-                fields = line.split(maxsplit=5)
-                if len(fields) == 6 and fields[5].startswith(str(SHM_DIR)):
-                    major, minor = (int(part, 16) for part in fields[3].split(':'))
-                    found.add((os.makedev(major, minor), int(fields[4])))
-            for fd in (proc / 'fd').iterdir():
-                try:
-                    if os.readlink(fd).startswith(str(SHM_DIR)):
-                        stat = fd.stat()
-                        found.add((stat.st_dev, stat.st_ino))
-                except OSError:
-                    continue  # closed meanwhile
+            with open(f'{PROC_DIR}/{pid}/maps', 'rb') as file:
+                maps = file.read()
+            fds = os.listdir(f'{PROC_DIR}/{pid}/fd')
         except OSError:
             continue  # gone, or not ours to read
+        if SHM_MAPPED in maps:
+            for line in maps.splitlines():
+                fields = line.split(maxsplit=5)
+                if len(fields) == 6 and fields[5].startswith(SHM_MAPPED[1:]):
+                    major, minor = (int(part, 16) for part in fields[3].split(b':'))
+                    found.add((os.makedev(major, minor), int(fields[4])))
+        for fd in fds:
+            path = f'{PROC_DIR}/{pid}/fd/{fd}'
+            try:
+                if os.readlink(path).startswith(SHM_PREFIX):
+                    stat = os.stat(path)
+                    found.add((stat.st_dev, stat.st_ino))
+            except OSError:
+                continue  # closed meanwhile
     return found
 
 
@@ -170,7 +177,11 @@ def temporary_leftovers(directory: Path) -> list:
 
 
 class Watch:
-    """New files in ``/dev/shm``, as inotify reports them (Linux); elsewhere a plain clock."""
+    """New files in ``/dev/shm``, as inotify reports them (Linux); elsewhere a plain clock.
+
+    Made once per thread (``watch()``) and kept: closing an inotify descriptor waits for the
+    kernel to retire the watch, which costs more than a whole case run's sampling.
+    """
 
     def __init__(self):
         self.fd = None
@@ -182,31 +193,38 @@ class Watch:
             elif fd >= 0:
                 os.close(fd)
 
-    def wait(self, timeout: float) -> bool:
-        """Sleep up to ``timeout`` s; True as soon as a file was created in ``/dev/shm``."""
-        if self.fd is None:
+    def wait(self, timeout: float, also: int = None) -> bool:
+        """Sleep up to ``timeout`` s, or until the descriptor ``also`` is readable; True if a
+        file was created in ``/dev/shm`` meanwhile."""
+        watched = [fd for fd in (self.fd, also) if fd is not None]
+        if not watched:
             time.sleep(timeout)
             return False
-        readable, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
-        if not readable:
+        readable, _, _ = select.select(watched, [], [], max(0.0, timeout))
+        return self.fd in readable and self.drain()
+
+    def drain(self) -> bool:
+        """Forget the events so far; True if there were any."""
+        if self.fd is None:
             return False
+        drained = False
         try:
             while os.read(self.fd, 65536):
-                pass
+                drained = True
         except BlockingIOError:
             pass
-        return True
+        return drained
 
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
 
-    def __enter__(self):
-        return self
+_watches = threading.local()
 
-    def __exit__(self, *exc_info):
-        self.close()
+
+def watch() -> Watch:
+    """This thread's Watch, with no events pending."""
+    if not hasattr(_watches, 'watch'):
+        _watches.watch = Watch()
+    _watches.watch.drain()
+    return _watches.watch
 
 
 def tracker_warnings(stderr: str) -> list:

@@ -22,6 +22,13 @@ so their pids cannot be reused meanwhile: a process that re-forks every few
 milliseconds cannot outrun the kill. The orphans reparented to us are then
 zombies that only we can reap: we wait for exactly those pids, never for the
 case's own process (``subprocess.Popen`` waits for that one).
+
+**Cost.** A run is watched every few milliseconds, and a machine may run hundreds of
+other processes. On Linux pids are handed out in increasing order until they wrap
+around at ``pid_max``, so the processes a run started are those with a pid above the
+last one handed out before it began (``/proc/sys/kernel/ns_last_pid``): only their
+``/proc`` entries are read (``Newer``). Once the pids wrapped around, and before
+saying that nothing of a run is left, every process is listed.
 """
 from __future__ import annotations
 
@@ -71,10 +78,15 @@ def become_subreaper() -> bool:
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def tagged(prefix: str) -> list:
-    """Pids of live processes whose tag starts with ``prefix`` (a run's tag, or a session's prefix)."""
+def tagged(prefix: str, table: dict = None) -> list:
+    """Pids of live processes whose tag starts with ``prefix`` (a run's tag, or a session's
+    prefix), among those of ``table`` (a ``_table()``; default: every process)."""
     found = []
-    for process in psutil.process_iter():
+    if table is None:
+        listed = psutil.process_iter()
+    else:
+        listed = filter(None, (_process(pid) for pid, info in table.items() if not info.zombie))
+    for process in listed:
         if process.pid == os.getpid():
             continue
         try:
@@ -86,11 +98,6 @@ def tagged(prefix: str) -> list:
     return found
 
 
-def _parents() -> dict:
-    """pid -> (parent pid, is a zombie), for every process."""
-    return {pid: (info.ppid, info.zombie) for pid, info in _table().items()}
-
-
 class _Info:
     __slots__ = ('ppid', 'zombie', 'group', 'session')
 
@@ -98,35 +105,77 @@ class _Info:
         self.ppid, self.zombie, self.group, self.session = ppid, zombie, group, session
 
 
-def _table() -> dict:
-    """pid -> _Info for every process, read as fast as possible: the kill below races
-    against processes that fork."""
+def _table(only=None) -> dict:
+    """pid -> _Info for every process (``only``: of those pids), read as fast as possible:
+    the kill below races against processes that fork."""
     table = {}
     if not LINUX:
-        for process in psutil.process_iter():
+        listed = psutil.process_iter() if only is None else (_process(pid) for pid in only)
+        for process in filter(None, listed):
             try:
                 table[process.pid] = _Info(process.ppid(), process.status() == psutil.STATUS_ZOMBIE)
             except psutil.Error:
-                continue
+                continue  # gone
         return table
-    for entry in os.scandir('/proc'):
-        if not entry.name.isdigit():
-            continue
+    for pid in _listed() if only is None else only:
         try:
-            with open(f'/proc/{entry.name}/stat', 'rb') as stat:
+            with open(f'/proc/{pid}/stat', 'rb') as stat:
                 fields = stat.read().rsplit(b')', 1)[1].split()
         except OSError:
             continue  # gone
-        table[int(entry.name)] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]))
+        table[pid] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]))
     return table
 
 
-def descendants(pid: int, parents: dict = None) -> list:
+def _listed() -> list:
+    return [int(name) for name in os.listdir('/proc') if name.isdigit()]
+
+
+def _process(pid: int):
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None  # gone
+
+
+def _last_pid():
+    """The pid last handed out in our pid namespace (Linux), or None where it cannot be read."""
+    try:
+        with open('/proc/sys/kernel/ns_last_pid', 'rb') as file:
+            return int(file.read())
+    except (OSError, ValueError):
+        return None
+
+
+class Newer:
+    """Lists the processes created since it was made, reading only their /proc entries
+    (Linux): pids are handed out in increasing order, so a process created since then has a
+    pid above the last one handed out before, and at most the last one handed out when
+    /proc was listed. Only a wrap-around at pid_max breaks the order, and the last pid then
+    drops (it cannot go all the way round between two listings a few milliseconds apart):
+    from then on, and elsewhere, every process is listed."""
+
+    def __init__(self):
+        self.floor = self.last = _last_pid() if LINUX else None
+
+    def table(self) -> dict:
+        if self.floor is None:
+            return _table()
+        listed = _listed()
+        last = _last_pid()
+        if last is None or last < self.last:
+            self.floor = None  # wrapped around: new pids may be below the floor now
+            return _table(listed)
+        self.last = last
+        return _table([pid for pid in listed if self.floor < pid <= last])
+
+
+def descendants(pid: int, table: dict = None) -> list:
     """Pids of everything below ``pid`` in the process tree (zombies included)."""
-    parents = _parents() if parents is None else parents
+    table = _table() if table is None else table
     children = {}
-    for child, (parent, _) in parents.items():
-        children.setdefault(parent, []).append(child)
+    for child, info in table.items():
+        children.setdefault(info.ppid, []).append(child)
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), ()):
@@ -145,16 +194,17 @@ class Run:
         become_subreaper()
         # Our descendants from before the run are not the run's.
         self.before = set(descendants(os.getpid()))
+        self.newer = Newer()
 
-    def pids(self, with_tagged: bool = True, parents: dict = None) -> set:
+    def pids(self, with_tagged: bool = True, table: dict = None) -> set:
         """Pids of the run's processes, live ones and zombies (``with_tagged``: also those
         found by tag, a slower scan). Only what is below us or tagged: once reaped, the
         case's pid may be another program's."""
-        parents = _parents() if parents is None else parents
-        found = set(descendants(os.getpid(), parents)) - self.before
-        if with_tagged:
-            for pid in tagged(self.tag):
-                found |= {pid, *descendants(pid, parents)}
+        table = self.newer.table() if table is None else table
+        found = set(descendants(os.getpid(), table)) - self.before
+        if with_tagged:  # a process that carries the run's tag was created during the run
+            for pid in tagged(self.tag, table):
+                found |= {pid, *descendants(pid, table)}
         found.discard(os.getpid())
         return found
 
@@ -165,14 +215,15 @@ class Run:
         zombies in it, so a zombie that was the run's counts as a sign of life (once: then
         it is reaped).
         """
-        parents = _parents()
-        found = self.pids(parents=parents)
+        table = self.newer.table()
+        found = self.pids(table=table)
         ended = reap_orphans(found, keep=self.root)
-        return ended | {pid for pid in found if pid in parents and not parents[pid][1]}
+        return ended | {pid for pid in found if pid in table and not table[pid].zombie}
 
     def kill(self) -> list:
         """Stop, then kill, every process of the run; describe those that were alive."""
-        return kill(lambda: self.pids(with_tagged=False), self.pids, keep=self.root)
+        return kill(lambda: self.pids(with_tagged=False), lambda: self.pids(table=_table()),
+                    keep=self.root)  # at the last, every process: nothing may slip
 
 
 def kill(find, find_thoroughly=None, keep: int = None) -> list:
@@ -194,9 +245,11 @@ def kill(find, find_thoroughly=None, keep: int = None) -> list:
             names += [describe(pid) for pid in sorted(new)]
         _stop(new, keep)
         stopped |= new
+    if not stopped:
+        return names
     if POSIX:
-        parents = _parents()
-        names = [describe(pid) for pid in sorted(stopped) if pid in parents and not parents[pid][1]]
+        table = _table(only=stopped)
+        names = [describe(pid) for pid in sorted(stopped) if pid in table and not table[pid].zombie]
         for pid in stopped:
             _signal(pid, signal.SIGKILL)
     _wait_dead(stopped)
@@ -214,7 +267,7 @@ def _stop(pids: set, root: int = None) -> None:
         for pid in pids:
             _signal(pid, None)
         return
-    table = _table() if LINUX else {}
+    table = _table(only=pids) if LINUX else {}
     session, groups = os.getsid(0), set()
     for pid in pids:
         info = table.get(pid)
@@ -242,8 +295,8 @@ def _wait_dead(pids: set, timeout: float = 5.0) -> None:
     """Until each of ``pids`` is a zombie or gone (SIGKILL is not instantaneous on a busy machine)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        parents = _parents()
-        if not any(pid in parents and not parents[pid][1] for pid in pids):
+        table = _table(only=pids)
+        if not any(not info.zombie for info in table.values()):
             return
         time.sleep(0.01)
 
@@ -252,11 +305,11 @@ def reap_orphans(pids, keep: int = None) -> set:
     """Collect the exit status of those of ``pids`` that are our own zombie children, except
     ``keep`` (a subprocess.Popen waits for its own child); return their pids."""
     reaped = set()
-    if not POSIX:
+    if not POSIX or not pids:
         return reaped
-    parents = _parents()
-    for pid in pids:
-        if pid != keep and parents.get(pid) == (os.getpid(), True):
+    me = os.getpid()
+    for pid, info in _table(only=pids).items():
+        if pid != keep and info.ppid == me and info.zombie:
             try:
                 os.waitpid(pid, os.WNOHANG)
                 reaped.add(pid)

@@ -2,14 +2,18 @@
 
 Each test's records travel with its report, so under pytest-xdist they reach the
 controller as each test ends, and a session stopped by Ctrl-C still writes the
-records of every test that finished. The controller writes the one file.
+records of every test that finished. The controller writes the one file. A
+termination request (SIGTERM: ``kill``, ``pkill``, a CI runner cancelling a job) is
+taken as Ctrl-C, so the case running at that moment is killed with its whole tree.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -32,6 +36,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
+    _interrupt_on_sigterm()
     # The controller and each xdist worker: whatever a case run orphans is reparented to us
     # (Linux), and a worker that dies leaves its orphans to the controller.
     processes.become_subreaper()
@@ -41,6 +46,17 @@ def pytest_configure(config):
         os.environ[runner.SESSION_DIR_VARIABLE] = config.mpmatrix_session_dir
     elif os.environ.get(runner.SESSION_DIR_VARIABLE):  # the end-of-session check spares workers
         Path(os.environ[runner.SESSION_DIR_VARIABLE], f'worker-{os.getpid()}').touch()
+
+
+def _interrupt_on_sigterm() -> None:
+    """Where SIGTERM would end the process at once (its default), make it a KeyboardInterrupt."""
+    if (hasattr(signal, 'SIGTERM') and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt(f'signal {signum}')
 
 
 @pytest.fixture(scope='session')
@@ -56,10 +72,12 @@ def case_timeout(request):
 @pytest.fixture(autouse=True)
 def no_dangling_processes():
     """Like CPython's dangling-process check: a test leaves no child process behind (and no
-    zombie: orphans reparented to us are reaped)."""
+    zombie: orphans reparented to us are reaped). Only processes created during the test
+    are listed: one left by an earlier test was that test's failure."""
+    newer = processes.Newer()
     yield
     me = os.getpid()
-    names = processes.kill(lambda: set(processes.descendants(me)))
+    names = processes.kill(lambda: set(processes.descendants(me, newer.table())))
     if names:
         pytest.fail('the test left process(es) behind (now killed): ' + '; '.join(names),
                     pytrace=False)

@@ -21,7 +21,10 @@ TRACEBACK_HEADER = 'Traceback (most recent call last):'
 # How long the fork server, resource tracker and manager servers may take to exit
 # on their own once the case's main process has ended.
 GRACE_SECONDS = 3.0
+# How often the run's processes are looked at for the /dev/shm files they use, and
+# (at the end) for whether any is left.
 SAMPLE_SECONDS = 0.05
+GRACE_POLL_SECONDS = 0.01
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -85,7 +88,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         seen.update(new)
 
     try:
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, leaks.Watch() as watch:
+        watch = leaks.watch()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.monotonic()
             proc = subprocess.Popen(
                 [*_launcher(python), str(path), '--start-method', start_method],
@@ -145,26 +149,44 @@ def _wait(proc: subprocess.Popen, deadline: float, sample, watch: leaks.Watch) -
     meanwhile which /dev/shm files its processes use (at once when a file appears there),
     so that a leak can be told apart from what the cases running beside it use."""
     created = False
-    while proc.poll() is None:
-        now = time.monotonic()
-        if now >= deadline:
-            return True
-        sample(at_once=created)
-        created = watch.wait(min(SAMPLE_SECONDS, deadline - now))
+    ended = _exit_notice(proc.pid)
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if now >= deadline:
+                return True
+            sample(at_once=created)
+            created = watch.wait(min(SAMPLE_SECONDS, deadline - now), also=ended)
+    finally:
+        if ended is not None:
+            os.close(ended)
     if created:
         sample(at_once=True)
     return False
 
 
+def _exit_notice(pid: int):
+    """A descriptor that becomes readable when the process ends (a pidfd: Linux 5.3+, Python
+    3.9+), so the run is over as soon as the case is; None where there is none (the wait
+    then wakes every SAMPLE_SECONDS)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def _outlived(group: processes.Run, sample, watch: leaks.Watch) -> list:
     """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest."""
     deadline = time.monotonic() + GRACE_SECONDS
-    created = False
+    created, sampled = False, 0.0
     while group.alive():
-        sample(at_once=created)
-        if time.monotonic() >= deadline:
+        now = time.monotonic()
+        if created or now - sampled >= SAMPLE_SECONDS:
+            sample(at_once=created)
+            sampled = now
+        if now >= deadline:
             return group.kill()
-        created = watch.wait(SAMPLE_SECONDS)
+        created = watch.wait(GRACE_POLL_SECONDS)
     return []
 
 
