@@ -156,8 +156,9 @@ def _hoppers(marker: str) -> list:
 
 
 @posix_only
-def test_a_process_that_re_forks_every_few_milliseconds_cannot_outrun_the_kill():
-    result = run('escape_reforking')
+@pytest.mark.parametrize('name', ['escape_reforking', 'escape_reforking_setsid'])
+def test_a_process_that_re_forks_every_few_milliseconds_cannot_outrun_the_kill(name):
+    result = run(name)
     assert any('outlived the case and were killed' in text and 'mpmatrix-hopper' in text
                for text in result.problems), result.problems
     time.sleep(0.1)  # a survivor would have forked again by now

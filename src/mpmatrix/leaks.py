@@ -126,10 +126,13 @@ def remove(names) -> None:
             pass
 
 
-def start_journal(journal: Path) -> None:
-    """Start a run's journal with what ``/dev/shm`` holds before the run: never the run's."""
+def start_journal(journal: Path) -> set:
+    """Start a run's journal with what ``/dev/shm`` holds before the run: never the run's.
+    Returns those files' (device, inode)."""
     journal.touch()
-    _append(journal, 'before', identities())
+    before = set(identities())
+    _append(journal, 'before', before)
+    return before
 
 
 def record_used(journal: Path, used: set) -> None:

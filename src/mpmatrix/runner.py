@@ -65,7 +65,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     workdir, tmpdir, journal = rundir / 'cwd', rundir / 'tmp', rundir / 'journal'
     workdir.mkdir()
     tmpdir.mkdir()
-    leaks.start_journal(journal)
+    before = leaks.start_journal(journal)
     env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
@@ -74,8 +74,10 @@ def run_case(case: Case, start_method: str, timeout: float = None,
 
     def sample(at_once: bool = False):
         """Note what the run's processes use in /dev/shm; ``at_once``: a file just appeared
-        there, look at the processes already known before listing them all (slower)."""
-        if not leaks.SUPPORTED:
+        there, look at the processes already known before listing them all (slower).
+        Otherwise only while /dev/shm holds a file that appeared since the run began and
+        that no process of the run was seen using yet: there is nothing else to learn."""
+        if not leaks.SUPPORTED or not (at_once or set(leaks.identities()) - before - seen):
             return
         if at_once:
             new = leaks.in_use(known | {group.root}) - seen
