@@ -1,4 +1,5 @@
 """The bench's correctness (its figures, files, cleanup and page), not its speed."""
+import contextlib
 import copy
 import html
 import json
@@ -22,26 +23,45 @@ METHOD = 'fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn
 POSIX = os.name == 'posix'
 
 
-def segments_left() -> list:
+def segments_left(workers: list) -> list:
+    """The segments of these bench workers still in /dev/shm (a bench running beside this one,
+    in another CI job on the same machine, has segments of its own)."""
     shm = Path('/dev/shm')
-    return sorted(path.name for path in shm.glob(f'{bench_workloads.SEGMENT_PREFIX}_*')) \
+    return sorted(path.name for pid in workers
+                  for path in shm.glob(f'{bench_workloads.SEGMENT_PREFIX}_{pid}_*')) \
         if shm.is_dir() else []
+
+
+@contextlib.contextmanager
+def recording_workers():
+    """The pids of the bench workers started meanwhile (their segments are named after them)."""
+    pids = []
+
+    class Recording(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pids.append(self.pid)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bench.subprocess, 'Popen', Recording)
+        yield pids
 
 
 @pytest.fixture(scope='module')
 def document(tmp_path_factory):
     """One tiny real run through the command line: one repeat of two workloads, one method."""
     directory = tmp_path_factory.mktemp('bench')
-    code = cli.main(['bench', '--quick', '--start-method', METHOD, '--workload', 'start_next',
-                     '--workload', 'transfer_shared_memory', '--repeats', '1',
-                     '--output-dir', str(directory)])
-    assert code == 0
+    with recording_workers() as workers:
+        code = cli.main(['bench', '--quick', '--start-method', METHOD, '--workload', 'start_next',
+                         '--workload', 'transfer_shared_memory', '--repeats', '1',
+                         '--output-dir', str(directory)])
+    assert code == 0 and workers
     [path] = directory.glob('*.json')
-    return path, bench.read(path)
+    return path, bench.read(path), workers
 
 
 def test_a_run_writes_one_valid_file_per_environment(document):
-    path, data = document
+    path, data, workers = document
     assert path.name == f'{data["environment"]["id"]}.json'
     assert [(entry['figure'], entry['start_method']) for entry in data['figures']] == \
         [('start_next', METHOD), ('transfer_shared_memory', METHOD)]
@@ -51,7 +71,7 @@ def test_a_run_writes_one_valid_file_per_environment(document):
     assert data['settings'] == {'warmup': 0, 'repeats': 1, 'budget': 60.0,
                                 'payload_bytes': 10_000_000, 'ballast_bytes': 200_000_000}
     assert data['machine']['cpu_count'] >= 1
-    assert segments_left() == []
+    assert segments_left(workers) == []
 
 
 def test_figures_are_median_quartiles_and_extremes():
@@ -82,7 +102,8 @@ def test_what_a_worker_leaves_is_killed_removed_and_reported(tmp_path):
     fake.chmod(0o755)
     os.environ['MARKER'] = str(marker)
     try:
-        with pytest.raises(bench.BenchError, match='outlived it and were killed') as raised:
+        with recording_workers() as workers, \
+                pytest.raises(bench.BenchError, match='outlived it and were killed') as raised:
             bench._run_worker(str(fake), 'spawn', None, 0, 1)
     finally:
         del os.environ['MARKER']
@@ -90,8 +111,8 @@ def test_what_a_worker_leaves_is_killed_removed_and_reported(tmp_path):
     with pytest.raises(ProcessLookupError):
         os.kill(left, 0)
     if Path('/dev/shm').is_dir():
-        assert 'left in /dev/shm and removed: mpmbench_' in str(raised.value)
-    assert segments_left() == []
+        assert f'left in /dev/shm and removed: mpmbench_{workers[0]}_0' in str(raised.value)
+    assert segments_left(workers) == []
 
 
 def test_a_worker_that_fails_fails_the_bench(tmp_path):
@@ -167,6 +188,7 @@ def test_without_figures_the_page_says_how_to_make_them(tmp_path):
 
 
 def test_every_link_within_the_page_has_its_anchor(tmp_path, document):
+    pytest.importorskip('matplotlib')
     bench.write(tmp_path, document[1])
     text = costs_page.pages(tmp_path)['costs.md']
     anchors = set(re.findall(r'\{#([\w-]+)\}', text))
