@@ -32,3 +32,36 @@ def windows(implementation: str, python_version: str, implementation_version: st
 def test_shared_memory_attach_on_pypy_for_windows(name, env, expected):
     case = load_case(CASES / f'{name}.py')
     assert str(case.expectation('spawn', env)) == expected
+
+
+def posix(os_name: str, implementation: str, python_version: str, implementation_version: str = None,
+          default_start_method: str = 'fork') -> Environment:
+    return Environment(os=os_name, os_release='', machine='x86_64', implementation=implementation,
+                       implementation_version=implementation_version or python_version,
+                       python_version=python_version, free_threaded=False,
+                       default_start_method=default_start_method,
+                       available_start_methods=('fork', 'spawn', 'forkserver'))
+
+
+RUNTIME_ERROR = 'error (RuntimeError)'
+
+
+# The fork server preloads __main__ from 3.13.8 and 3.14.1 (python/cpython#126631), not in 3.14.0,
+# 3.12 or PyPy; the import-time Manager fails where the default start method is not fork.
+@pytest.mark.parametrize('name, env, method, expected', [
+    ('forkserver_reruns_main', posix('linux', 'cpython', '3.13.0'), 'forkserver', 'isolated'),
+    ('forkserver_reruns_main', posix('linux', 'cpython', '3.13.8'), 'forkserver', 'propagates'),
+    ('forkserver_reruns_main', posix('linux', 'cpython', '3.14.0'), 'forkserver', 'isolated'),
+    ('forkserver_reruns_main', posix('linux', 'cpython', '3.14.1'), 'forkserver', 'propagates'),
+    ('forkserver_reruns_main', posix('macos', 'cpython', '3.15.0'), 'forkserver', 'propagates'),
+    ('forkserver_reruns_main', posix('linux', 'pypy', '3.11.13', '7.3.20'), 'forkserver', 'isolated'),
+    ('manager_at_import_get_context', posix('linux', 'cpython', '3.13.9'), 'spawn', 'isolated'),
+    ('manager_at_import_get_context', posix('linux', 'cpython', '3.14.0'), 'fork', RUNTIME_ERROR),
+    ('manager_at_import_get_context', posix('macos', 'cpython', '3.12.1'), 'fork', RUNTIME_ERROR),
+    ('manager_at_import_get_context', windows('cpython', '3.13.9', '3.13.9'), 'spawn', RUNTIME_ERROR),
+    ('umask_after_forkserver_started', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'isolated'),
+    ('umask_after_forkserver_started', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+])
+def test_import_time_and_fork_server_predictions(name, env, method, expected):
+    case = load_case(CASES / f'{name}.py')
+    assert str(case.expectation(method, env)) == expected

@@ -323,6 +323,17 @@ def test_first_exception_is_the_root_cause():
     assert runner._first_exception('no traceback here') is None
 
 
+@pytest.mark.parametrize('separator', runner.CHAINED)
+def test_a_chained_exception_is_the_one_that_propagated(separator):
+    # A proxy of a shut-down manager: AttributeError inside _callmethod, then FileNotFoundError.
+    stderr = ('Process Process-1:\nTraceback (most recent call last):\n  File "m", line 1\n'
+              "AttributeError: '_thread._local' object has no attribute 'connection'\n\n"
+              f'{separator}\n\nTraceback (most recent call last):\n  File "m", line 2\n'
+              'FileNotFoundError: [Errno 2] No such file or directory\n'
+              'Traceback (most recent call last):\n  File "p", line 3\nEOFError\n')
+    assert runner._first_exception(stderr) == 'FileNotFoundError'
+
+
 def test_resource_tracker_warnings_are_recognised():
     stderr = ('/usr/lib/python3.12/multiprocessing/resource_tracker.py:254: UserWarning: '
               'resource_tracker: There appear to be 1 leaked shared_memory objects to clean up '

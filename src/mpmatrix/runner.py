@@ -18,6 +18,8 @@ from mpmatrix.catalog import Case
 VERDICT_LINE = re.compile(r'^verdict: (?P<word>\S+)(?: \((?P<detail>[\w.]+)\))?$')
 EXCEPTION_LINE = re.compile(r'^(?P<type>[A-Za-z_][\w.]*)(?::|$)')
 TRACEBACK_HEADER = 'Traceback (most recent call last):'
+CHAINED = ('During handling of the above exception, another exception occurred:',
+           'The above exception was the direct cause of the following exception:')
 # How long the fork server, resource tracker and manager servers may take to exit
 # on their own once the case's main process has ended.
 GRACE_SECONDS = 3.0
@@ -294,22 +296,36 @@ def _first_exception(stderr: str) -> str:
     """The type of the first exception on stderr, dotted as its traceback's last line prints it.
 
     The first traceback is the root cause; later ones are its consequences (a manager's server
-    raises RuntimeError, then the parent waiting for it raises EOFError). The module is kept:
+    raises RuntimeError, then the parent waiting for it raises EOFError). A chained traceback
+    ("During handling of the above exception, another exception occurred:", "The above
+    exception was the direct cause of the following exception:") is one exception: the one
+    that propagated, last in the chain, which is what a caller would catch. The module is kept:
     ``_pickle.PicklingError`` (CPython) and ``pickle.PicklingError`` (PyPy) are different
     classes, and a case's expectation names the one it means.
     """
     lines = stderr.splitlines()
-    for number, line in enumerate(lines):
-        if line.strip() != TRACEBACK_HEADER:
+    found, number = None, 0
+    while number < len(lines):
+        if lines[number].strip() != TRACEBACK_HEADER:
+            number += 1
             continue
-        for later in lines[number + 1:]:
-            if later[:1].isspace() or not later.strip():
-                continue
-            match = EXCEPTION_LINE.match(later)
-            if match:
-                return match.group('type')
-            break
-    return None
+        number, found = _exception_of_traceback(lines, number + 1)
+        following = next((index for index in range(number, len(lines)) if lines[index].strip()), None)
+        if following is None or lines[following].strip() not in CHAINED:
+            return found
+        number = following + 1  # the chain goes on with the next traceback
+    return found
+
+
+def _exception_of_traceback(lines: list, start: int) -> tuple:
+    """From just below a traceback's header: (the line after its exception line, its type)."""
+    for number in range(start, len(lines)):
+        line = lines[number]
+        if line[:1].isspace() or not line.strip():
+            continue
+        match = EXCEPTION_LINE.match(line)
+        return number + 1, match.group('type') if match else None
+    return len(lines), None
 
 
 def _signal_name(exit_code: int) -> str:
