@@ -1,6 +1,6 @@
 """Build the site from 33 synthetic environments and from one; check the size and time budgets.
 
-    python benchmarks/site_budgets.py [CASES_DIR]
+    python benchmarks/site_budgets.py [--cases CASES_DIR]
 
 Budgets (issue 9): the matrix page at most 500 KB of HTML, no page over 300 KB, the search
 index at most 1 MB, and the full build at most twice the build with one environment (CPU time
@@ -8,6 +8,7 @@ of the build, which a busy machine changes less than wall-clock time). Exits 1 i
 """
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
@@ -74,4 +75,7 @@ def main(cases=ROOT / 'cases') -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main(*sys.argv[1:2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--cases', type=Path, default=ROOT / 'cases', metavar='CASES_DIR',
+                        help='the case directory (default: the catalogue, cases/)')
+    sys.exit(main(parser.parse_args().cases))

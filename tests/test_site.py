@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,8 +98,10 @@ def test_hostile_titles_and_results_are_escaped_everywhere_they_land(tmp_path):
     assert f'<title>{escaped} - ' in html
     assert f'<h1>{escaped}</h1>' in html
     assert '&lt;b&gt;bold&lt;/b&gt;' in html  # shown as text, not dropped
-    # The nav of every page names the case by its escaped title.
-    assert escaped in (site_dir / 'index.html').read_text(encoding='utf-8')
+    # The nav names the case by its escaped title (each page carries only the nav it shows).
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    assert re.search(r'<a href="queue_result.html" class="md-nav__link md-nav__link--active">\s*'
+                     r'<span class="md-ellipsis">\s*' + re.escape(escaped), nav[:nav.index('</nav>')])
 
 
 def test_the_site_includes_no_file_a_docstring_names(tmp_path):
@@ -281,3 +285,159 @@ def test_environment_pages_show_metadata_old_results_lack_gracefully(tmp_path):
     assert page.startswith('---\ntitle: "linux-x86_64-cpython-3.12.1"\n')
     assert '<dt>Implementation</dt><dd>CPython 3.12.1</dd>' in page
     assert '<dt>Runner</dt>' not in page or getattr(env, 'runner', None)
+
+
+MECHANISMS = '''It explains itself.
+
+**Why.**
+
+- Under **fork**, the child is a copy <script>alert(4)</script> of *the parent*.
+- Under **spawn** and **forkserver**, the child [pickles](javascript:alert(5)) it.
+
+So use a queue.
+'''
+
+
+def test_the_mechanism_of_each_start_method_is_taken_from_the_docstring():
+    explained = site.explanation(MECHANISMS)
+    assert '<p><strong>Why.</strong></p>' in explained.before
+    assert 'Under' not in explained.before and 'queue' not in explained.before
+    assert set(explained.mechanisms) == {'fork', 'spawn', 'forkserver'}
+    [fork] = explained.mechanisms['fork']
+    assert fork == ('<div class="mechanism">Under <strong>fork</strong>, the child is a copy '
+                    '&lt;script&gt;alert(4)&lt;/script&gt; of <em>the parent</em>.</div>')
+    assert explained.mechanisms['spawn'] == explained.mechanisms['forkserver']
+    assert 'javascript:' not in explained.mechanisms['spawn'][0]
+    assert explained.after == '<p>So use a queue.</p>'
+    # A list that is not one item per start method stays where it is, whole.
+    mixed = site.explanation('Text.\n\n- Under **fork**, copied.\n- Python 3.13 changed it.\n')
+    assert mixed.mechanisms == {} and 'Python 3.13 changed it.' in mixed.before
+
+
+def test_a_case_page_has_a_tab_per_start_method_that_works_without_javascript(tmp_path):
+    text = GOOD.replace('It explains itself.\n', MECHANISMS)
+    root = project(tmp_path, {'queue_result': text}, [hostile_environment()])
+    site_dir, completed = mkdocs_build(root)
+    assert completed.returncode == 0, completed.stderr
+    html = page(site_dir, 'cases/queue_result')
+    assert SCRIPT not in html and 'href="javascript:' not in html
+    # Material's content tabs (pymdownx.tabbed's alternate style): radio buttons and labels, no script.
+    for name in ('mechanism', 'evidence'):
+        assert re.search(f'<input type="radio" name="{name}" id="{name}-fork" checked>'
+                         f'<input type="radio" name="{name}" id="{name}-spawn">'
+                         f'<input type="radio" name="{name}" id="{name}-forkserver">'
+                         f'<div class="tabbed-labels"><label for="{name}-fork">fork</label>', html)
+    mechanism_tabs = html[html.index('aria-label="What happens under each start method"'):]
+    blocks = mechanism_tabs.split('<div class="tabbed-block">')[1:4]
+    assert 'Under <strong>fork</strong>' in blocks[0] and 'Under <strong>spawn</strong>' in blocks[1]
+    assert 'Under <strong>spawn</strong>' in blocks[2]  # the item names both spawn and forkserver
+    # Each tab: the expectation and what was observed; the evidence tab: that method's runs.
+    assert re.search(r'<strong>Expected:</strong> <span class="verdict verdict-propagates">propagates'
+                     r'</span> · <strong>observed:</strong> <span class="part mismatch"', blocks[0])
+    evidence = html[html.index('aria-label="Evidence per start method"'):]
+    fork_runs, spawn_runs, forkserver_runs = evidence.split('<div class="tabbed-block">')[1:4]
+    assert 'linux-x86_64-cpython-3.12.1: <span class="verdict verdict-error">error (Boom&lt;script&gt;' \
+        in fork_runs
+    assert 'verdict-propagates' in spawn_runs and 'No environment ran it under forkserver' in forkserver_runs
+
+
+def test_a_line_of_output_that_opens_a_code_fence_is_shown_as_printed(tmp_path):
+    printed = (f'Parent: started\n```python\nx = 1 <b>\n```\n{site.RAW_HTML_END}\n# Not a heading\n'
+               'verdict: propagates')
+    root = project(tmp_path, environments=[EnvironmentResults(environment(), [record(stdout=printed)])])
+    site_dir, completed = mkdocs_build(root)
+    assert completed.returncode == 0, completed.stderr
+    assert ('<code>Parent: started\n```python\nx = 1 &lt;b&gt;\n```\n&lt;!-- /mpmatrix: html --&gt;\n'
+            '# Not a heading\nverdict: propagates</code>' in page(site_dir, 'cases/queue_result'))
+
+
+def synthetic_results():
+    """The 33-environment fixture (benchmarks/synthetic_results.py)."""
+    spec = importlib.util.spec_from_file_location('synthetic_results',
+                                                  ROOT / 'benchmarks' / 'synthetic_results.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _page_markdown():
+    """The page's Markdown as mkdocs.yml configures it."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_constructor('!ENV', lambda loader, node: None)
+    config = yaml.load((ROOT / 'mkdocs.yml').read_text(encoding='utf-8'), Loader=Loader)
+    names, settings = [], {}
+    for entry in config['markdown_extensions']:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        settings[name] = options or {}
+    return names, settings
+
+
+def test_markdown_takes_the_generated_html_whole_instead_of_parsing_it():
+    """Most of a 33-environment build went to Python-Markdown parsing every tag of the generated
+    HTML to find where each block ends; the blocks are taken whole, unchanged."""
+    import markdown
+    catalog = load_catalog(ROOT / 'cases')
+    synthetic = synthetic_results()
+    entries = [EnvironmentResults(env, list(synthetic.records(catalog, env)))
+               for env in synthetic.environments()]
+    text = site.pages(catalog, entries)['cases/manager_dict.md'].split('---\n', 2)[2]
+    names, settings = _page_markdown()
+    assert 'mpmatrix.site:RawHtmlBlocks' in names
+
+    def convert(extensions):
+        timings = []
+        for _ in range(3):
+            converter = markdown.Markdown(extensions=extensions, extension_configs=settings)
+            started = time.process_time()
+            html = converter.convert(text)
+            timings.append(time.process_time() - started)
+        return html, min(timings)
+
+    taken, fast = convert(names)
+    parsed, slow = convert([name for name in names if name != 'mpmatrix.site:RawHtmlBlocks'])
+    assert fast * 3 < slow
+    block = text[text.index('<details class="evidence"'):]
+    assert block[:block.index('</details>')] in taken  # exactly as the template wrote it
+    assert len(taken) > 30_000 and abs(len(taken) - len(parsed)) < len(parsed) / 100
+
+
+def test_results_are_checked_by_the_schema_compiled_once_and_named_breaches_still(tmp_path):
+    """A build of the site read 33 environments' results through jsonschema, 3 s of CPU; the
+    schema compiled to Python (fastjsonschema) passes them many times faster."""
+    import jsonschema
+    catalog = load_catalog(ROOT / 'cases')
+    synthetic = synthetic_results()
+    files = [{'schema_version': results.SCHEMA_VERSION,
+              'environments': [EnvironmentResults(env, list(synthetic.records(catalog, env))).as_dict()]}
+             for env in list(synthetic.environments())[:11]]
+    checker = jsonschema.Draft202012Validator(json.loads(results.SCHEMA_PATH.read_text(encoding='utf-8')))
+    started = time.process_time()
+    assert all(checker.is_valid(data) for data in files)
+    slow = time.process_time() - started
+    started = time.process_time()
+    for data in files:
+        results.validate(data)
+    assert (time.process_time() - started) * 4 < slow
+    files[0]['environments'][0]['records'][2]['stdout'] = 'x' * 70_000
+    with pytest.raises(results.ResultsError, match=r'records/2/stdout: .*\(70,014 characters\)'):
+        results.validate(files[0])
+    # Where the two disagree, a refusal by either counts: jsonschema's `$` lets a newline end a name.
+    files[1]['environments'][0]['records'][0]['case'] += '\n'
+    assert checker.is_valid(files[1])
+    with pytest.raises(results.ResultsError, match=r'at environments/0/records/0/case: .*must match pattern'):
+        results.validate(files[1])
+
+
+def test_the_budgets_of_a_33_environment_site_hold():
+    """Issue 9's budgets, as benchmarks/site_budgets.py measures them (the figures are in the README):
+    the matrix page, the largest page, the search index, and the build's CPU time against the
+    one-environment build's."""
+    completed = subprocess.run([sys.executable, str(ROOT / 'benchmarks' / 'site_budgets.py')],
+                               capture_output=True, text=True, timeout=900,
+                               env={**os.environ, **QUIET})
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert 'OVER' not in completed.stdout

@@ -2,11 +2,12 @@
 
 The pages are Jinja2 templates (``templates/site/``) fed by plain data built
 here. Everything a case or a results file contains is untrusted: the templates
-autoescape every value, and put such values only inside HTML elements, which
-Markdown passes through without reading. The docstring explanations are
-Markdown; they are rendered here with raw HTML and unsafe link schemes turned
-off, and the case's source is read by the harness itself (a regular file inside
-the case directory, never a symlink), highlighted and escaped by Pygments.
+autoescape every value, and put such values only inside HTML blocks that the
+page's Markdown takes whole without reading (``RawHtmlBlocks``). The docstring
+explanations are Markdown; they are rendered here with raw HTML and unsafe link
+schemes turned off, and the case's source is read by the harness itself (a
+regular file inside the case directory, never a symlink), highlighted and
+escaped by Pygments.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import os
 import re
 import stat
 import urllib.parse
+import xml.etree.ElementTree
 from pathlib import Path
 
 import jinja2
@@ -57,6 +59,11 @@ OUTPUT_SHOWN_LINES = 60
 SAFE_LINK_SCHEMES = ('', 'http', 'https', 'mailto')
 EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
 CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f]')
+# The lines around HTML that the page's Markdown takes as it is (see RawHtmlBlocks).
+RAW_HTML_START = '<!-- mpmatrix: html -->'
+RAW_HTML_END = '<!-- /mpmatrix: html -->'
+# A docstring's list item that opens "Under **spawn** and **forkserver**," explains those methods.
+MECHANISM_JOINS = re.compile(r'\s*(,|and|, and)\s*')
 TEMPLATES = Path(__file__).with_name('templates') / 'site'
 
 
@@ -109,8 +116,7 @@ def pages(catalog, environments: list) -> dict:
                                         counts={entry.environment.id: outcome_counts(entry)
                                                 for entry in environments}),
         'results.json': json_for_html({'schema_version': results.SCHEMA_VERSION,
-                                       'environments': [entry.as_dict() for entry in environments]},
-                                      indent=1),
+                                       'environments': [entry.as_dict() for entry in environments]}),
         'results.schema.json': results.SCHEMA_PATH.read_text(encoding='utf-8'),
     }
     for name, (template, data) in guides(catalog, envs, rows).items():
@@ -122,14 +128,14 @@ def pages(catalog, environments: list) -> dict:
             records=by_env[env.id], methods=START_METHODS, record_outcome=record_outcome,
             counts=outcome_counts(entry))
     for case, row in zip(catalog.cases, rows):
-        outputs = case_outputs(case, envs, by_env)
-        generated.update({output.full_path: output.text for evidence in outputs
-                          for output in evidence['outputs'] if output.full_path})
+        evidence = case_evidence(case, envs, by_env)
+        generated.update({output.full_path: output.text for runs in evidence.values()
+                          for run in runs for output in run['outputs'] if output.full_path})
         generated[f'cases/{case.name}.md'] = render(
             'case.md.j2', case=case, row=row, titles=titles, methods=START_METHODS,
             family=FAMILY_LABELS[case.family], direction=DIRECTION_LABELS[case.direction],
-            explanation=explanation_html(case.explanation), source=source_html(case),
-            expected=expected_cells(case), evidence=outputs)
+            explanation=explanation(case.explanation), source=source_html(case),
+            expected=expected_cells(case), evidence=evidence)
     return generated
 
 
@@ -158,6 +164,8 @@ def _environment() -> jinja2.Environment:
     env.filters['json_script'] = lambda value: markupsafe.Markup(json_for_html(value))
     env.filters['slug'] = slug
     env.globals.update(verdict_words=VERDICT_WORDS, os_labels=OS_LABELS,
+                       raw_html_start=markupsafe.Markup(RAW_HTML_START),
+                       raw_html_end=markupsafe.Markup(RAW_HTML_END),
                        direction_labels=DIRECTION_LABELS, family_labels=FAMILY_LABELS,
                        implementation_label=implementation_label)
     return env
@@ -422,17 +430,17 @@ def version_changes(rows: list, envs: list) -> list:
     groups = collections.OrderedDict()
     for env in envs:
         groups.setdefault((env.os, implementation_label(env)), []).append(env)
+    seen = [(row, method, {env.id: record_outcome(record) for env, record in row['observations'][method]})
+            for row in rows for method in START_METHODS]
     changes = []
     for (os_name, label), members in groups.items():
         steps = []
         for older, newer in zip(members, members[1:]):
             changed = []
-            for row in rows:
-                for method in START_METHODS:
-                    seen = {env.id: record_outcome(record) for env, record in row['observations'][method]}
-                    if older.id in seen and newer.id in seen and seen[older.id] != seen[newer.id]:
-                        changed.append({'case': row['case'], 'method': method,
-                                        'before': seen[older.id], 'after': seen[newer.id]})
+            for row, method, outcomes in seen:
+                if older.id in outcomes and newer.id in outcomes and outcomes[older.id] != outcomes[newer.id]:
+                    changed.append({'case': row['case'], 'method': method,
+                                    'before': outcomes[older.id], 'after': outcomes[newer.id]})
             if changed:
                 steps.append({'older': older, 'newer': newer, 'changes': changed,
                               'labels': (version_label(older, members), version_label(newer, members))})
@@ -467,6 +475,34 @@ def _version_numbers(version: str) -> list:
 
 # --- Untrusted text the harness renders itself -------------------------------------------------
 
+class RawHtmlBlocks(markdown.Extension):
+    """The page's Markdown (mkdocs.yml) takes the HTML between a line RAW_HTML_START and a line
+    RAW_HTML_END whole, unread, as it takes any raw HTML block, but without parsing every tag of it
+    to find where it ends (most of a 33-environment build went there), and without reading a line of
+    captured output that opens a code fence as one. The templates made and escaped that HTML."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
+        # After whitespace is normalised (30), before fences (25) and HTML blocks (20) are looked for.
+        md.preprocessors.register(_StashRawHtml(md), 'mpmatrix_raw_html', 27)
+
+
+class _StashRawHtml(markdown.preprocessors.Preprocessor):
+    def run(self, lines):
+        kept, block = [], None
+        for line in lines:
+            if block is None:
+                if line == RAW_HTML_START:
+                    block = []
+                else:
+                    kept.append(line)
+            elif line == RAW_HTML_END:
+                kept += ['', self.md.htmlStash.store('\n'.join(block)), '']
+                block = None
+            else:
+                block.append(line)
+        return kept if block is None else kept + [RAW_HTML_START] + block
+
+
 class _NoRawHtml(markdown.Extension):
     """Docstring Markdown without raw HTML (shown as text) and without unsafe link schemes."""
 
@@ -486,10 +522,71 @@ class _SafeLinks(markdown.treeprocessors.Treeprocessor):
                     del element.attrib[attribute]
 
 
-def explanation_html(text: str) -> markupsafe.Markup:
+@dataclasses.dataclass
+class Explanation:
+    """A docstring's explanation as HTML: the text around its list of mechanisms, and those."""
+
+    before: markupsafe.Markup
+    mechanisms: dict  # start method -> [Markup]: the list items that explain it
+    after: markupsafe.Markup = markupsafe.Markup()
+
+
+class _Mechanisms(markdown.treeprocessors.Treeprocessor):
+    """Takes the first top-level list whose every item opens "Under **method**" out of the document,
+    and what follows it; ``explanation`` renders them apart."""
+
+    found = None
+
+    def run(self, root):
+        for index, element in enumerate(root):
+            if element.tag == 'ul' and len(element) and all(map(mechanism_methods, element)):
+                self.found = (element, list(root)[index + 1:])
+                for child in list(root)[index:]:
+                    root.remove(child)
+                return
+
+
+def mechanism_methods(item) -> list:
+    """``['spawn', 'forkserver']`` for a list item that opens "Under **spawn** and **forkserver**,"."""
+    lead = item[0] if len(item) and item[0].tag == 'p' and not (item.text or '').strip() else item
+    if (lead.text or '').strip() != 'Under':
+        return []
+    methods = []
+    for child in lead:
+        if child.tag != 'strong' or child.text not in START_METHODS or len(child):
+            break
+        methods.append(child.text)
+        if not MECHANISM_JOINS.fullmatch(child.tail or ''):
+            break
+    return methods
+
+
+def _fragment_html(converter, elements) -> markupsafe.Markup:
+    """Elements taken out of a converted document, finished as ``Markdown.convert`` finishes it."""
+    wrapper = xml.etree.ElementTree.Element('div')
+    wrapper.extend(elements)
+    text = converter.serializer(wrapper)[len('<div>'):-len('</div>')]
+    for processor in converter.postprocessors:
+        text = processor.run(text)
+    return markupsafe.Markup(text.strip())
+
+
+def explanation(text: str) -> Explanation:
     converter = markdown.Markdown(extensions=['admonition', 'tables', 'pymdownx.superfences',
                                               'pymdownx.highlight', _NoRawHtml()])
-    return markupsafe.Markup(converter.convert(text))
+    mechanisms = _Mechanisms(converter)
+    converter.treeprocessors.register(mechanisms, 'mechanisms', -10)
+    before = markupsafe.Markup(converter.convert(text))
+    if mechanisms.found is None:
+        return Explanation(before, {})
+    items, after = mechanisms.found
+    by_method = {}
+    for item in items:
+        item.tag = 'div'
+        item.set('class', 'mechanism')
+        for method in mechanism_methods(item):
+            by_method.setdefault(method, []).append(_fragment_html(converter, [item]))
+    return Explanation(before, by_method, _fragment_html(converter, after))
 
 
 def case_source(case: Case) -> str:
@@ -518,14 +615,12 @@ def shown_output(text: str) -> tuple:
     return shown, len(shown) < len(text.rstrip('\n'))
 
 
-def case_outputs(case: Case, envs: list, by_env: dict) -> list:
-    """Per environment: each start method's record and its captured output, capped."""
-    evidence = []
+def case_evidence(case: Case, envs: list, by_env: dict) -> dict:
+    """Start method -> per environment that ran it: the record and its captured output, capped."""
+    evidence = {method: [] for method in START_METHODS}
     for env in envs:
-        records = by_env[env.id]
-        runs = []
         for method in START_METHODS:
-            record = records.get((case.name, method))
+            record = by_env[env.id].get((case.name, method))
             if record is None or record.outcome == 'skipped':
                 continue
             outputs = []
@@ -538,9 +633,6 @@ def case_outputs(case: Case, envs: list, by_env: dict) -> list:
                     stream=stream, text=value, shown=shown, total_chars=len(value),
                     full_path=f'cases/{case.name}/{env.id}-{method}-{stream}.txt' if cut else None,
                     printed_chars=getattr(record, f'{stream}_truncated', None)))
-            runs.append({'method': method, 'record': record, 'outcome': record_outcome(record),
-                         'outputs': outputs})
-        if runs:
-            evidence.append({'env': env, 'runs': runs,
-                             'outputs': [output for run in runs for output in run['outputs']]})
+            evidence[method].append({'env': env, 'record': record, 'outcome': record_outcome(record),
+                                     'outputs': outputs})
     return evidence

@@ -135,15 +135,46 @@ def test_ranges_are_visible_text(site_page):
     assert 'CPython 3.11+' in text
 
 
-def test_on_a_phone_the_case_column_stays_in_view(site_page):
-    page = site_page(PHONE).open('matrix.html')
+# The sticky header and the "back to top" button float over the page; these tests look at the table.
+NO_FLOATING_HEADER = '.md-header, .md-top { visibility: hidden !important; }'
+# How many lines an element's text takes.
+TEXT_LINES = """element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+}"""
+
+
+def test_on_a_phone_the_case_column_stays_in_view_and_nothing_shows_through_it(site_page):
+    page = site_page(PHONE).open('matrix.html#manager_dict')
+    page.add_style_tag(content=NO_FLOATING_HEADER)
     scroller = page.locator('.matrix-scroll')
+    assert scroller.evaluate('element => element.scrollWidth > element.clientWidth + 100')
+    cells = {'the linked row': page.locator('tr#manager_dict th[scope=row]'),
+             'another row': page.locator('tr#manager_list th[scope=row]'),
+             'the header row': page.locator('table.matrix thead th').first}
+    before = {name: cell.screenshot() for name, cell in cells.items()}
     scroller.evaluate('element => { element.scrollLeft = element.scrollWidth; }')
-    first = page.locator('tr#manager_dict th[scope=row]')
-    first.scroll_into_view_if_needed()
-    box = first.bounding_box()
-    assert box['x'] >= 0 and box['x'] < 60
+    assert scroller.evaluate('element => element.scrollLeft') > 100
+    for name, cell in cells.items():
+        box = cell.bounding_box()
+        assert 0 <= box['x'] < 60, name
+        # Pixel for pixel as before: the method columns scrolled beneath it do not show through.
+        assert cell.screenshot() == before[name], f'{name}: the scrolled columns show through'
+    # A family's row spans the table; its label stays in view as well.
+    label = page.locator('tr.family-row .family-label').first
+    label.scroll_into_view_if_needed()
+    assert 0 <= label.bounding_box()['x'] < 60
     assert page.evaluate('document.documentElement.scrollWidth') <= PHONE['width'] + 1
+
+
+def test_on_a_phone_each_column_heading_reads_on_one_line(site_page):
+    page = site_page(PHONE).open('matrix.html')
+    headings = page.locator('table.matrix thead th')
+    assert headings.all_inner_texts() == ['case', 'fork', 'spawn', 'forkserver']
+    for heading in headings.all():
+        assert heading.evaluate(TEXT_LINES) == 1, heading.inner_text()
+        assert heading.evaluate('element => element.scrollWidth <= element.clientWidth')
 
 
 def test_without_javascript_the_table_reads_and_the_filters_are_hidden(site_page):

@@ -15,9 +15,10 @@ import pytest
 from .conftest import DESKTOP, PHONE
 
 SUB_PATH = '/mpmatrix/'  # the site's path under site_url (https://mpmatrix.github.io/mpmatrix/)
-# Home, the matrix, an environment page and two case pages (one with an override).
-AUDITED = ['index.html', 'matrix.html', 'environments/linux-x86_64-cpython-3.13.0.html',
-           'cases/manager_dict.html', 'cases/thread_lock_held_at_fork.html', 'cases/index.html']
+# Home, the matrix, a guide, an environment page and two case pages (one with an override).
+AUDITED = ['index.html', 'matrix.html', 'guides/fork-to-forkserver.html',
+           'environments/linux-x86_64-cpython-3.13.0.html', 'cases/manager_dict.html',
+           'cases/thread_lock_held_at_fork.html', 'cases/index.html']
 
 
 @pytest.mark.parametrize('viewport', [DESKTOP, PHONE], ids=['desktop', 'phone'])
@@ -129,6 +130,8 @@ def test_the_404_page_works_deep_under_the_sub_path(site_page, built_site):
             'element => getComputedStyle(element).position') == 'sticky'
         page.click('a.md-header__button.md-logo')
         assert page.url.endswith(f'{SUB_PATH}index.html')
+        # The home page's stylesheets, scripts and search index arrive before the server stops.
+        page.wait_for_load_state('networkidle')
     finally:
         server.shutdown()
         server.server_close()
