@@ -59,7 +59,7 @@ def test_an_interrupted_run_kills_the_case_and_its_children(monkeypatch):
     started = time.monotonic()
     real_wait = leaks.Watch.wait
 
-    def interrupted_wait(self, timeout, also=None):
+    def interrupted_wait(self, timeout, also=()):
         # Ctrl-C once the grandchild made its Event (or after 15 s where nothing records it)
         if 'shm ' in journals[0].read_text() or time.monotonic() - started > 15:
             raise KeyboardInterrupt

@@ -196,10 +196,10 @@ class Watch:
             elif fd >= 0:
                 os.close(fd)
 
-    def wait(self, timeout: float, also: int = None) -> bool:
-        """Sleep up to ``timeout`` s, or until the descriptor ``also`` is readable; True if a
-        file was created in ``/dev/shm`` meanwhile."""
-        watched = [fd for fd in (self.fd, also) if fd is not None]
+    def wait(self, timeout: float, also=()) -> bool:
+        """Sleep up to ``timeout`` s, or until one of the descriptors ``also`` is readable; True
+        if a file was created in ``/dev/shm`` meanwhile."""
+        watched = [fd for fd in (self.fd, *also) if fd is not None]
         if not watched:
             time.sleep(timeout)
             return False

@@ -191,7 +191,7 @@ class Run:
     def __init__(self, tag: str):
         self.tag = tag
         self.root = None  # the case's pid (our child, and the leader of its process group)
-        become_subreaper()
+        self.reaper = become_subreaper()
         # Our descendants from before the run are not the run's.
         self.before = set(descendants(os.getpid()))
         self.newer = Newer()
@@ -213,10 +213,13 @@ class Run:
 
         A listing of /proc is not one instant: a process that re-forks may show only as
         zombies in it, so a zombie that was the run's counts as a sign of life (once: then
-        it is reaped).
+        it is reaped). Where we are the subreaper, the tag is looked for only once the run's
+        processes below us seem gone (a tagged process elsewhere would be a surprise there).
         """
         table = self.newer.table()
-        found = self.pids(table=table)
+        found = self.pids(with_tagged=not self.reaper, table=table)
+        if not found and self.reaper:
+            found = self.pids(table=table)
         ended = reap_orphans(found, keep=self.root)
         return ended | {pid for pid in found if pid in table and not table[pid].zombie}
 

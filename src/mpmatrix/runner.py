@@ -1,6 +1,7 @@
 """Run one case under one start method in a fresh interpreter, and say what happened."""
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import os
 import re
@@ -30,6 +31,9 @@ GRACE_POLL_SECONDS = 0.01
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
+# Removes each run's directory meanwhile, not in the run's time (the interpreter waits for it
+# to finish at exit).
+_REMOVER = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='mpmatrix-remover')
 # A directory shared by the runs of one test session (set by the pytest plugin): a run that
 # never finished (its runner died) leaves its directory there for the end-of-session check.
 SESSION_DIR_VARIABLE = 'MPMATRIX_SESSION_DIR'
@@ -134,7 +138,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             run.problems.append(f'the resource tracker reported {warning} object(s) leaked')
         return run
     finally:
-        shutil.rmtree(rundir, ignore_errors=True)
+        _REMOVER.submit(shutil.rmtree, rundir, ignore_errors=True)
 
 
 def short_temporary_root() -> str:
@@ -153,7 +157,7 @@ def _wait(proc: subprocess.Popen, deadline: float, sample, watch: leaks.Watch) -
     meanwhile which /dev/shm files its processes use (at once when a file appears there),
     so that a leak can be told apart from what the cases running beside it use."""
     created = False
-    ended = _exit_notice(proc.pid)
+    ended = _exit_notices([proc.pid]) or []
     try:
         while proc.poll() is None:
             now = time.monotonic()
@@ -162,36 +166,54 @@ def _wait(proc: subprocess.Popen, deadline: float, sample, watch: leaks.Watch) -
             sample(at_once=created)
             created = watch.wait(min(SAMPLE_SECONDS, deadline - now), also=ended)
     finally:
-        if ended is not None:
-            os.close(ended)
+        _close(ended)
     if created:
         sample(at_once=True)
     return False
 
 
-def _exit_notice(pid: int):
-    """A descriptor that becomes readable when the process ends (a pidfd: Linux 5.3+, Python
-    3.9+), so the run is over as soon as the case is; None where there is none (the wait
-    then wakes every SAMPLE_SECONDS)."""
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return None
+def _exit_notices(pids):
+    """Descriptors that become readable when these processes end (pidfds: Linux 5.3+, Python
+    3.9+), so a wait is over as soon as one is; those already gone have none. None where there
+    are no pidfds: the wait then wakes on its clock."""
+    notices = []
+    for pid in pids:
+        try:
+            notices.append(os.pidfd_open(pid))
+        except ProcessLookupError:
+            continue
+        except (AttributeError, OSError):
+            _close(notices)
+            return None
+    return notices
+
+
+def _close(descriptors) -> None:
+    for descriptor in descriptors:
+        os.close(descriptor)
 
 
 def _outlived(group: processes.Run, sample, watch: leaks.Watch) -> list:
     """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest."""
     deadline = time.monotonic() + GRACE_SECONDS
     created, sampled = False, 0.0
-    while group.alive():
+    while True:
+        alive = group.alive()
+        if not alive:
+            return []
         now = time.monotonic()
         if created or now - sampled >= SAMPLE_SECONDS:
             sample(at_once=created)
             sampled = now
         if now >= deadline:
             return group.kill()
-        created = watch.wait(GRACE_POLL_SECONDS)
-    return []
+        ended = _exit_notices(alive)
+        if ended == []:
+            continue  # all of them ended (reaped just now): look again at once
+        try:  # until one of them ends (at once, with pidfds), or a new one may have appeared
+            created = watch.wait(GRACE_POLL_SECONDS, also=ended or ())
+        finally:
+            _close(ended or ())
 
 
 def _judge_children(run: Run, journal: Path) -> None:
