@@ -164,8 +164,12 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
     # the placeholder is that last test, so the four cases run while the other worker waits.
     path = recording_session(pytester, cases=cases, extra=PLACEHOLDER)
     pytester.makepyfile(test_waits=WAITS_FOR_CTRL_C)  # collected after test_records.py
+    # Started in the background of a shell without job control, we inherit SIGINT ignored, and
+    # Python then leaves it so: the session takes Ctrl-C as a terminal in the foreground would.
     session = subprocess.Popen(
-        [sys.executable, '-m', 'pytest', '-v', '-p', 'no:cacheprovider', *xdist], cwd=pytester.path,
+        [sys.executable, '-c', 'import signal, sys, pytest; '
+         'signal.signal(signal.SIGINT, signal.default_int_handler); sys.exit(pytest.main(sys.argv[1:]))',
+         '-v', '-p', 'no:cacheprovider', *xdist], cwd=pytester.path,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         env={**os.environ, 'PYTHONUNBUFFERED': '1'})
     try:
