@@ -202,9 +202,17 @@ class Run:
         case's pid may be another program's."""
         table = self.newer.table() if table is None else table
         found = set(descendants(os.getpid(), table)) - self.before
-        if with_tagged:  # a process that carries the run's tag was created during the run
-            for pid in tagged(self.tag, table):
-                found |= {pid, *descendants(pid, table)}
+        if with_tagged:
+            found |= self._tagged(table)
+        found.discard(os.getpid())
+        return found
+
+    def _tagged(self, table: dict) -> set:
+        """Those of ``table`` that carry the run's tag, and what is below them (a process that
+        carries the tag was created during the run)."""
+        found = set()
+        for pid in tagged(self.tag, table):
+            found |= {pid, *descendants(pid, table)}
         found.discard(os.getpid())
         return found
 
@@ -219,7 +227,7 @@ class Run:
         table = self.newer.table()
         found = self.pids(with_tagged=not self.reaper, table=table)
         if not found and self.reaper:
-            found = self.pids(table=table)
+            found = self._tagged(table)
         ended = reap_orphans(found, keep=self.root)
         return ended | {pid for pid in found if pid in table and not table[pid].zombie}
 

@@ -230,8 +230,6 @@ def _judge_children(run: Run, journal: Path) -> None:
         fields = line.split()
         if len(fields) != 4 or fields[0] != 'exit':
             continue
-        if fields[2] == '?':
-            continue  # the parent never learned the status (python/cpython#130895): no evidence
         try:
             pid, code, signalled = (int(field) for field in fields[1:])
         except ValueError:

@@ -8,9 +8,9 @@ multiprocessing's modules only when the case imports them), removes itself from
 
 - ``exit PID CODE SIGNALLED``: the exit code of each multiprocessing child, as
   its parent learns it; SIGNALLED is 1 when the parent itself terminated or
-  killed that child (``Pool.terminate``, ``Process.kill``). CODE is ``?`` when
-  the parent never learned it: a fork server child whose status another thread
-  read first is given 255 (python/cpython#130895);
+  killed that child (``Pool.terminate``, ``Process.kill``). Nothing is recorded
+  when the parent never learned it: a fork server child whose status another
+  thread read first is given 255 (python/cpython#130895);
 - ``shm DEVICE INODE``: each POSIX shared memory segment or named semaphore a
   process creates (the file in ``/dev/shm``, by device and inode).
 """
@@ -42,10 +42,10 @@ def _observe_exits(popen_class, unread=None):
             if unread is not None:
                 unread.failed = False
             result = original_poll(self, *args, **kwargs)
-            if not known and getattr(self, 'returncode', None) is not None:
+            if (not known and getattr(self, 'returncode', None) is not None
+                    and not getattr(unread, 'failed', False)):
                 signalled = getattr(self, '_mpmatrix_signalled', 0)
-                code = '?' if getattr(unread, 'failed', False) else self.returncode
-                _record(f'exit {self.pid} {code} {signalled}')
+                _record(f'exit {self.pid} {self.returncode} {signalled}')
             return result
 
         popen_class.poll = poll
