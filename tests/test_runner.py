@@ -57,15 +57,15 @@ def test_an_interrupted_run_kills_the_case_and_its_children(monkeypatch):
     real_start = leaks.start_journal
     monkeypatch.setattr(leaks, 'start_journal', lambda path: journals.append(path) or real_start(path))
     started = time.monotonic()
-    real_wait = leaks.Watch.wait
+    real_wait = processes.wait_for_any
 
-    def interrupted_wait(self, timeout, also=()):
+    def interrupted_wait(pids, timeout):
         # Ctrl-C once the grandchild made its Event (or after 15 s where nothing records it)
         if 'shm ' in journals[0].read_text() or time.monotonic() - started > 15:
             raise KeyboardInterrupt
-        return real_wait(self, timeout)
+        return real_wait(pids, timeout)
 
-    monkeypatch.setattr(leaks.Watch, 'wait', interrupted_wait)
+    monkeypatch.setattr(processes, 'wait_for_any', interrupted_wait)
     claimed = []
     real_claims = leaks.journal_claims
     monkeypatch.setattr(leaks, 'journal_claims', lambda journal: claimed.extend(real_claims(journal))
@@ -216,7 +216,7 @@ def test_a_leaked_shared_memory_segment_is_reported_and_removed():
 
 @linux_only
 @pytest.mark.parametrize('name', ['leak_custom_named_segment', 'leak_named_semaphore',
-                                  'leak_segment_closed_at_once'])
+                                  'leak_segment_closed_at_once', 'leak_unobserved_file'])
 def test_every_kind_of_leak_in_dev_shm_is_reported_and_removed(name):
     result = run(name)
     leaked = re.search(r'leaked /?(\S+)', result.stdout).group(1)
@@ -276,6 +276,23 @@ def test_without_posix_signals_the_kill_still_works(monkeypatch):
     assert names == [f'pid {sleeper.pid} ({sys.executable} -c {code})']
     assert sleeper.wait(timeout=5) != 0
     sleeper.stdout.close()
+
+
+@posix_only
+@pytest.mark.parametrize('wrapped', [False, True], ids=['pids-in-order', 'pids-wrapped-around'])
+def test_the_runners_own_children_from_before_the_run_are_not_the_runs(monkeypatch, wrapped):
+    older = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    try:
+        time.sleep(0.05)  # a clock tick (10 ms) or more before the case starts
+        if wrapped:  # Newer then lists every process, ours from before the run included
+            monkeypatch.setattr(processes.Newer, '__init__', lambda self: setattr(self, 'floor', None))
+        result = run('leftover_process')
+        assert any('outlived the case' in text for text in result.problems)  # the case's own
+        assert f'pid {older.pid} ' not in ' '.join(result.problems)
+        assert older.poll() is None
+    finally:
+        older.kill()
+        older.wait()
 
 
 @linux_only

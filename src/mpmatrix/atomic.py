@@ -15,14 +15,14 @@ import os
 import secrets
 from pathlib import Path
 
-import filelock
-
 LOCK_TIMEOUT = 300  # seconds; the lock is held for one read and one write of a results file
 
 
 @contextlib.contextmanager
 def locked(path):
     """Hold ``path``'s lock for the ``with`` block; TimeoutError after LOCK_TIMEOUT seconds."""
+    import filelock  # only where a file is written: the pytest workers skip its 35 ms import
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(path.with_name(f'.{path.name}.lock')), timeout=LOCK_TIMEOUT)

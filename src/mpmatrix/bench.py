@@ -117,7 +117,7 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
     # Files, not pipes: a process the worker leaves behind could hold a pipe open.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        group.root = proc.pid
+        group.started(proc.pid)
         try:
             proc.wait(timeout=WORKER_TIMEOUT)
         except BaseException:  # timed out, or interrupted: leave nothing behind

@@ -10,20 +10,21 @@ ways:
 - **they say they created it**: the runner injects ``mpmatrix/observer`` into
   every interpreter of the run, which records in the run's journal the device
   and inode of each POSIX shared memory segment created through
-  ``_posixshmem.shm_open`` (``SharedMemory``, whatever its name), even one
-  closed at once;
-- **they were seen using it**: while the case runs the runner lists what its
-  processes map or hold open in ``/dev/shm``, every 50 ms and at once whenever
-  inotify reports a new file there (so a semaphore, named or not, is seen
-  while its creator maps it).
+  ``_posixshmem.shm_open`` (``SharedMemory``, whatever its name) and of each
+  named semaphore created through ``_multiprocessing.SemLock`` (every
+  multiprocessing lock, queue and pool), even one closed at once;
+- **they were seen using it**: for a file made in any other way, while the
+  case runs and as long as ``/dev/shm`` holds a file that appeared since the
+  run began and that no run of the session says it created, the runner lists
+  every 50 ms what the run's processes map or hold open there.
 
 And in both cases the file must not have existed before the run began, and no
 live process may use it when the run is over. Files are compared by device and
 inode, never by name, so a file that later reuses a name is not confused with
 the run's. Such a file is then removed so it cannot disturb the next case.
-What the run's processes neither created through ``_posixshmem`` nor held long
-enough to be seen (a semaphore created and closed within a millisecond, a
-segment made through ``ctypes``) is missed: a leak may go unreported, but
+What the run's processes neither created through ``_posixshmem`` or
+``_multiprocessing`` nor held for 50 ms (a file made through ``os.open`` or
+``ctypes`` and closed at once) is missed: a leak may go unreported, but
 nothing that is not the run's is ever touched. (A case could write lies into
 its journal; it could as well remove any file itself.)
 
@@ -37,14 +38,9 @@ works everywhere.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import re
-import select
 import shutil
-import sys
-import threading
-import time
 from pathlib import Path
 
 SHM_DIR = Path('/dev/shm')
@@ -53,7 +49,6 @@ TRACKER_WARNING = re.compile(r'resource_tracker: There appear to be (\d+) leaked
 SUPPORTED = SHM_DIR.is_dir() and PROC_DIR.is_dir()
 SHM_PREFIX = f'{SHM_DIR}/'
 SHM_MAPPED = f' {SHM_PREFIX}'.encode()  # in a line of /proc/PID/maps
-IN_CREATE, IN_MOVED_TO = 0x100, 0x80
 
 
 def identities() -> dict:
@@ -161,6 +156,14 @@ def journal_claims(journal: Path) -> set:
     return (kinds['shm'] | kinds['used']) - kinds['before']
 
 
+def claims_of(journals) -> set:
+    """What any of these journals claims (``journal_claims``)."""
+    found = set()
+    for journal in journals:
+        found |= journal_claims(journal)
+    return found
+
+
 def temporary_leftovers(directory: Path) -> list:
     """Remove everything left in a run's TMPDIR; return the names (e.g. ``pymp-abc123``)."""
     try:
@@ -177,57 +180,6 @@ def temporary_leftovers(directory: Path) -> list:
             except OSError:
                 pass
     return names
-
-
-class Watch:
-    """New files in ``/dev/shm``, as inotify reports them (Linux); elsewhere a plain clock.
-
-    Made once per thread (``watch()``) and kept: closing an inotify descriptor waits for the
-    kernel to retire the watch, which costs more than a whole case run's sampling.
-    """
-
-    def __init__(self):
-        self.fd = None
-        if SUPPORTED and sys.platform.startswith('linux'):
-            libc = ctypes.CDLL(None, use_errno=True)
-            fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-            if fd >= 0 and libc.inotify_add_watch(fd, bytes(SHM_DIR), IN_CREATE | IN_MOVED_TO) >= 0:
-                self.fd = fd
-            elif fd >= 0:
-                os.close(fd)
-
-    def wait(self, timeout: float, also=()) -> bool:
-        """Sleep up to ``timeout`` s, or until one of the descriptors ``also`` is readable; True
-        if a file was created in ``/dev/shm`` meanwhile."""
-        watched = [fd for fd in (self.fd, *also) if fd is not None]
-        if not watched:
-            time.sleep(timeout)
-            return False
-        readable, _, _ = select.select(watched, [], [], max(0.0, timeout))
-        return self.fd in readable and self.drain()
-
-    def drain(self) -> bool:
-        """Forget the events so far; True if there were any."""
-        if self.fd is None:
-            return False
-        drained = False
-        try:
-            while os.read(self.fd, 65536):
-                drained = True
-        except BlockingIOError:
-            pass
-        return drained
-
-
-_watches = threading.local()
-
-
-def watch() -> Watch:
-    """This thread's Watch, with no events pending."""
-    if not hasattr(_watches, 'watch'):
-        _watches.watch = Watch()
-    _watches.watch.drain()
-    return _watches.watch
 
 
 def tracker_warnings(stderr: str) -> list:

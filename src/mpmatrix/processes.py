@@ -28,12 +28,16 @@ other processes. On Linux pids are handed out in increasing order until they wra
 around at ``pid_max``, so the processes a run started are those with a pid above the
 last one handed out before it began (``/proc/sys/kernel/ns_last_pid``): only their
 ``/proc`` entries are read (``Newer``). Once the pids wrapped around, and before
-saying that nothing of a run is left, every process is listed.
+saying that nothing of a run is left, every process is listed; the runner's own
+descendants from before the run are then told apart by their start time, earlier
+than the case's.
 """
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
+import select
 import signal
 import sys
 import time
@@ -47,6 +51,8 @@ SESSION_VARIABLE = 'MPMATRIX_SESSION'
 PR_SET_CHILD_SUBREAPER = 36
 PR_GET_CHILD_SUBREAPER = 37
 LINUX = sys.platform.startswith('linux')
+# How long a wait for a process to end may last where it cannot wake when it does.
+POLL_SECONDS = 0.01
 POSIX = os.name == 'posix'
 
 
@@ -71,11 +77,16 @@ def become_subreaper() -> bool:
     """
     if not LINUX:
         return False
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = _libc()
     flag = ctypes.c_int(0)
     if libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value:
         return True
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+@functools.lru_cache(maxsize=None)
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def tagged(prefix: str, table: dict = None) -> list:
@@ -99,10 +110,11 @@ def tagged(prefix: str, table: dict = None) -> list:
 
 
 class _Info:
-    __slots__ = ('ppid', 'zombie', 'group', 'session')
+    __slots__ = ('ppid', 'zombie', 'group', 'session', 'start')
 
-    def __init__(self, ppid, zombie, group=None, session=None):
+    def __init__(self, ppid, zombie, group=None, session=None, start=None):
         self.ppid, self.zombie, self.group, self.session = ppid, zombie, group, session
+        self.start = start  # clock ticks after boot (Linux)
 
 
 def _table(only=None) -> dict:
@@ -123,7 +135,9 @@ def _table(only=None) -> dict:
                 fields = stat.read().rsplit(b')', 1)[1].split()
         except OSError:
             continue  # gone
-        table[pid] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]))
+        # fields 3 (state), 4 (ppid), 5 (group), 6 (session) and 22 (start time) of proc(5)
+        table[pid] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]),
+                           int(fields[19]))
     return table
 
 
@@ -170,6 +184,24 @@ class Newer:
         return _table([pid for pid in listed if self.floor < pid <= last])
 
 
+def wait_for_any(pids, timeout: float) -> None:
+    """Sleep until one of ``pids`` ends, at most ``timeout`` seconds. Through pidfds (Linux
+    5.3+, Python 3.9+) the wait is over the moment one ends; elsewhere it lasts at most
+    POLL_SECONDS, and the caller notices an exit by looking again."""
+    notices = []
+    try:
+        for pid in pids:
+            notices.append(os.pidfd_open(pid))
+        select.select(notices, [], [], max(0.0, timeout))
+    except ProcessLookupError:
+        return  # one of them has ended already
+    except (AttributeError, OSError):  # no pidfds here
+        time.sleep(max(0.0, min(timeout, POLL_SECONDS)))
+    finally:
+        for notice in notices:
+            os.close(notice)
+
+
 def descendants(pid: int, table: dict = None) -> list:
     """Pids of everything below ``pid`` in the process tree (zombies included)."""
     table = _table() if table is None else table
@@ -191,10 +223,18 @@ class Run:
     def __init__(self, tag: str):
         self.tag = tag
         self.root = None  # the case's pid (our child, and the leader of its process group)
+        self.began = None  # the case's start time, in clock ticks after boot (Linux)
         self.reaper = become_subreaper()
-        # Our descendants from before the run are not the run's.
-        self.before = set(descendants(os.getpid()))
         self.newer = Newer()
+        # Our descendants from before the run are not the run's. On Linux their start time
+        # tells them apart (``began``); elsewhere they are listed now.
+        self.before = set() if LINUX else set(descendants(os.getpid()))
+
+    def started(self, pid: int) -> None:
+        """The case's process has started as ``pid``: the run began when it did."""
+        self.root = pid
+        info = _table(only=[pid]).get(pid)
+        self.began = info.start if info else None
 
     def pids(self, with_tagged: bool = True, table: dict = None) -> set:
         """Pids of the run's processes, live ones and zombies (``with_tagged``: also those
@@ -202,6 +242,8 @@ class Run:
         case's pid may be another program's."""
         table = self.newer.table() if table is None else table
         found = set(descendants(os.getpid(), table)) - self.before
+        if self.began is not None:  # a process started in the same clock tick just before it counts
+            found = {pid for pid in found if table[pid].start >= self.began}
         if with_tagged:
             found |= self._tagged(table)
         found.discard(os.getpid())

@@ -15,7 +15,6 @@ import math
 from pathlib import Path
 
 import fastjsonschema
-import jsonschema
 
 from mpmatrix import atomic
 from mpmatrix.environment import Environment
@@ -113,8 +112,10 @@ def file_name(environment: Environment) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _validator(definition: str = None) -> jsonschema.Draft202012Validator:
-    """The whole schema, or one of its definitions (``'record'``)."""
+def _validator(definition: str = None):
+    """The whole schema, or one of its definitions (``'record'``): a jsonschema validator."""
+    import jsonschema  # only to explain a refusal: the pytest workers, which never do, skip its 40 ms
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding='utf-8'))
     if definition:
         schema = {'$defs': schema['$defs'], '$ref': f'#/$defs/{definition}'}

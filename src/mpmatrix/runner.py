@@ -24,10 +24,9 @@ CHAINED = ('During handling of the above exception, another exception occurred:'
 # How long the fork server, resource tracker and manager servers may take to exit
 # on their own once the case's main process has ended.
 GRACE_SECONDS = 3.0
-# How often the run's processes are looked at for the /dev/shm files they use, and
-# (at the end) for whether any is left.
+# How often the run's processes are looked at for the /dev/shm files they use (while there
+# is a file nothing explains), and, at the end, for whether any of them is left.
 SAMPLE_SECONDS = 0.05
-GRACE_POLL_SECONDS = 0.01
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -76,42 +75,35 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
     seen = set()  # /dev/shm files the run's processes were seen using
-    known = set()  # the run's processes at the last full listing
 
-    def sample(at_once: bool = False):
-        """Note what the run's processes use in /dev/shm; ``at_once``: a file just appeared
-        there, look at the processes already known before listing them all (slower).
-        Otherwise only while /dev/shm holds a file that appeared since the run began and
-        that no process of the run was seen using yet: there is nothing else to learn."""
-        if not leaks.SUPPORTED or not (at_once or set(leaks.identities()) - before - seen):
+    def sample():
+        """Note what the run's processes use in /dev/shm, but only while it holds a file that
+        appeared since the run began, that no run of this session says it created and that no
+        process of this run was seen using yet: otherwise there is nothing to learn."""
+        if not leaks.SUPPORTED:
             return
-        if at_once:
-            new = leaks.in_use(known | {group.root}) - seen
+        unexplained = set(leaks.identities()) - before - seen
+        if unexplained and unexplained - leaks.claims_of(_journals_beside(journal)):
+            new = leaks.in_use(group.pids(with_tagged=False)) - seen
             leaks.record_used(journal, new)
             seen.update(new)
-        known.clear()
-        known.update(group.pids(with_tagged=False))
-        new = leaks.in_use(known) - seen
-        leaks.record_used(journal, new)
-        seen.update(new)
 
     try:
-        watch = leaks.watch()
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.monotonic()
             proc = subprocess.Popen(
                 [*_launcher(python), str(path), '--start-method', start_method],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=workdir, env=env,
                 **_new_process_group())
-            group.root = proc.pid
+            group.started(proc.pid)
             try:
-                timed_out = _wait(proc, started + timeout, sample, watch)
+                timed_out = _wait(proc, started + timeout, sample)
                 duration = time.monotonic() - started  # not counting the kill
                 if timed_out:
                     sample()
                     group.kill()
                     proc.wait()
-                survivors = _outlived(group, sample, watch)
+                survivors = _outlived(group, sample)
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
                 group.kill()
                 proc.wait()
@@ -141,6 +133,12 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         _REMOVER.submit(shutil.rmtree, rundir, ignore_errors=True)
 
 
+def _journals_beside(journal: Path) -> list:
+    """The journal of this run and, in a test session, those of the runs going on beside it."""
+    session_dir = os.environ.get(SESSION_DIR_VARIABLE)
+    return sorted(Path(session_dir).glob('mpm-*/journal')) if session_dir else [journal]
+
+
 def short_temporary_root() -> str:
     """/tmp where there is one: multiprocessing puts Unix sockets in a run's TMPDIR, and their
     paths may not exceed 104 bytes on macOS, whose own $TMPDIR is long."""
@@ -152,68 +150,35 @@ def _read(file) -> str:
     return file.read().decode('utf-8', errors='replace')
 
 
-def _wait(proc: subprocess.Popen, deadline: float, sample, watch: leaks.Watch) -> bool:
+def _wait(proc: subprocess.Popen, deadline: float, sample) -> bool:
     """Wait for the case until ``deadline`` (True if it did not end by then), sampling
-    meanwhile which /dev/shm files its processes use (at once when a file appears there),
-    so that a leak can be told apart from what the cases running beside it use."""
-    created = False
-    ended = _exit_notices([proc.pid]) or []
-    try:
-        while proc.poll() is None:
-            now = time.monotonic()
-            if now >= deadline:
-                return True
-            sample(at_once=created)
-            created = watch.wait(min(SAMPLE_SECONDS, deadline - now), also=ended)
-    finally:
-        _close(ended)
-    if created:
-        sample(at_once=True)
+    meanwhile which /dev/shm files its processes use, so that a leak can be told apart from
+    what the cases running beside it use."""
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now >= deadline:
+            return True
+        sample()
+        processes.wait_for_any([proc.pid], min(SAMPLE_SECONDS, deadline - now))
     return False
 
 
-def _exit_notices(pids):
-    """Descriptors that become readable when these processes end (pidfds: Linux 5.3+, Python
-    3.9+), so a wait is over as soon as one is; those already gone have none. None where there
-    are no pidfds: the wait then wakes on its clock."""
-    notices = []
-    for pid in pids:
-        try:
-            notices.append(os.pidfd_open(pid))
-        except ProcessLookupError:
-            continue
-        except (AttributeError, OSError):
-            _close(notices)
-            return None
-    return notices
-
-
-def _close(descriptors) -> None:
-    for descriptor in descriptors:
-        os.close(descriptor)
-
-
-def _outlived(group: processes.Run, sample, watch: leaks.Watch) -> list:
+def _outlived(group: processes.Run, sample) -> list:
     """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest."""
     deadline = time.monotonic() + GRACE_SECONDS
-    created, sampled = False, 0.0
+    sampled = 0.0
     while True:
         alive = group.alive()
         if not alive:
             return []
         now = time.monotonic()
-        if created or now - sampled >= SAMPLE_SECONDS:
-            sample(at_once=created)
+        if now - sampled >= SAMPLE_SECONDS:
+            sample()
             sampled = now
         if now >= deadline:
             return group.kill()
-        ended = _exit_notices(alive)
-        if ended == []:
-            continue  # all of them ended (reaped just now): look again at once
-        try:  # until one of them ends (at once, with pidfds), or a new one may have appeared
-            created = watch.wait(GRACE_POLL_SECONDS, also=ended or ())
-        finally:
-            _close(ended or ())
+        # until one of them ends, or a new one may have appeared
+        processes.wait_for_any(alive, SAMPLE_SECONDS)
 
 
 def _judge_children(run: Run, journal: Path) -> None:

@@ -14,7 +14,8 @@ import subprocess
 
 HOPPER = '''
 import os, time  # mpmatrix-hopper
-while True:
+end = time.monotonic() + 60  # should the harness ever miss one, it does not live on
+while time.monotonic() < end:
     time.sleep(0.002)
     if os.fork():
         os._exit(0)
