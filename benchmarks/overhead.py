@@ -2,7 +2,8 @@
 
 In alternating turns it runs
 
-- the matrix: ``python -m pytest tests/test_matrix.py -n 2`` (results into a temporary directory),
+- the matrix: ``python -m pytest tests/test_matrix.py -n 2 --dist worksteal`` (results into a
+  temporary directory), as tox and ``python -m mpmatrix matrix`` run it,
 - the bare loop: every case under every available start method, ``python cases/X.py
   --start-method M``, two at a time, output captured and nothing else,
 
@@ -15,6 +16,9 @@ wall time than the bare loop; the script exits 1 when the ratio is above ``--lim
     python benchmarks/overhead.py [--turns 3] [--python PYTHON] [--limit 1.10]
 
 Both sides share the machine with whatever else runs on it: on a busy machine run more turns.
+Both run with Python's bytecode cache, as an installed package has it: ``PYTHONDONTWRITEBYTECODE``
+is dropped from their environment (with it, every interpreter of the matrix would compile pytest,
+its plugins and the harness's observer anew, which says nothing about the harness).
 """
 from __future__ import annotations
 
@@ -56,8 +60,8 @@ def measured(function) -> tuple:
 
 def matrix(python: str) -> None:
     with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as results:
-        subprocess.run([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH), '-q',
-                        '-p', 'no:cacheprovider', '--results-dir', results],
+        subprocess.run([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH),
+                        '--dist', 'worksteal', '-q', '-p', 'no:cacheprovider', '--results-dir', results],
                        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
@@ -97,6 +101,7 @@ def main(argv=None) -> int:
     parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
     args = parser.parse_args(argv)
     processes.become_subreaper()
+    os.environ.pop('PYTHONDONTWRITEBYTECODE', None)  # for both sides (see above)
     catalog = load_catalog(ROOT / 'cases')
     methods = subprocess.run([args.python, '-c', 'import multiprocessing as m; '
                               'print(*m.get_all_start_methods())'], capture_output=True, text=True,

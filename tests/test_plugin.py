@@ -107,6 +107,18 @@ def test_a_narrowed_run_says_what_it_wrote_and_what_the_file_holds(pytester):
     result.stdout.fnmatch_lines([f'mpmatrix: 1 record(s) written to {path} (it now holds 3)'])
 
 
+def test_records_of_a_case_whose_file_is_gone_are_dropped_and_a_broken_files_kept(pytester):
+    path = recording_session(pytester)
+    pytester.runpytest_subprocess('-p', 'no:cacheprovider').assert_outcomes(passed=3)
+    cases = pytester.mkdir('cases')
+    (cases / 'queue_result.py').write_text('"""Broken: it declares nothing"""\n')  # its test fails
+    (cases / 'manager_dict.py').write_text('"""Broken too"""\n')
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider', '-k', 'queue_result')
+    result.stdout.fnmatch_lines([f'mpmatrix: 1 record(s) written to {path} (it now holds 2)'])
+    [entry] = results.read(path)
+    assert sorted(record.case for record in entry.records) == ['manager_dict', 'queue_result']
+
+
 def test_an_invalid_record_is_left_out_and_the_rest_written(pytester):
     """Issue #7: one record with a case name that is no identifier threw the whole file away."""
     path = recording_session(pytester, cases=('queue_result', '1digit_name', 'manager_dict'))

@@ -182,19 +182,22 @@ def parse_expectation(text) -> tuple:
     raise ValueError(f'is {show(text)}, not a verdict a case can expect ({", ".join(EXPECTABLE)})')
 
 
+def case_files(directory) -> list:
+    """The case files in ``directory``, valid or not: every ``*.py`` but ``_*.py``."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f'no case directory at {directory}')
+    return [path for path in sorted(directory.glob('*.py')) if not path.name.startswith('_')]
+
+
 def load_catalog(directory) -> Catalog:
     """Load every ``*.py`` in ``directory`` (files starting with ``_`` are not cases).
 
     A broken case does not stop the others: it is reported in ``errors``, and nothing else is
     raised for a file.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise FileNotFoundError(f'no case directory at {directory}')
     cases, errors = [], []
-    for path in sorted(directory.glob('*.py')):
-        if path.name.startswith('_'):
-            continue
+    for path in case_files(directory):
         try:
             cases.append(load_case(path))
         except CaseError as error:

@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     new.set_defaults(handler=cmd_new)
 
     matrix = commands.add_parser('matrix', help='run the whole matrix on this interpreter '
-                                                '(pytest tests/test_matrix.py -n auto)')
+                                                '(pytest tests/test_matrix.py -n auto --dist worksteal)')
     matrix.add_argument('--if-missing', action='store_true',
                         help='do nothing if results/ already holds a results file')
     matrix.add_argument('pytest_args', nargs=argparse.REMAINDER,
@@ -220,7 +220,7 @@ def cmd_matrix(args) -> int:
         return 0
     if not Path('tests', 'test_matrix.py').exists():
         raise FileNotFoundError('run this from the project root (no tests/test_matrix.py here)')
-    command = [sys.executable, '-m', 'pytest', 'tests/test_matrix.py', '-n', 'auto',
+    command = [sys.executable, '-m', 'pytest', 'tests/test_matrix.py', '-n', 'auto', '--dist', 'worksteal',
                *args.pytest_args]
     print('+ ' + ' '.join(command), flush=True)
     return subprocess.call(command)
