@@ -47,7 +47,8 @@ RUNTIME_ERROR = 'error (RuntimeError)'
 
 
 # The fork server preloads __main__ from 3.13.8 and 3.14.1 (python/cpython#126631), not in 3.14.0,
-# 3.12 or PyPy; the import-time Manager fails where the default start method is not fork.
+# 3.12 or PyPy; the import-time Manager fails where the default start method is not fork, and the
+# import-time Value works there.
 @pytest.mark.parametrize('name, env, method, expected', [
     ('forkserver_reruns_main', posix('linux', 'cpython', '3.13.0'), 'forkserver', 'isolated'),
     ('forkserver_reruns_main', posix('linux', 'cpython', '3.13.8'), 'forkserver', 'propagates'),
@@ -61,6 +62,14 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('manager_at_import_get_context', windows('cpython', '3.13.9', '3.13.9'), 'spawn', RUNTIME_ERROR),
     ('umask_after_forkserver_started', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'isolated'),
     ('umask_after_forkserver_started', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+    # A fork-context lock: refused from 3.11.5, a crash before; no fork context where fork is not
+    # the default (python/cpython#77377).
+    ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.11.4'), 'spawn', 'error (SIGSEGV)'),
+    ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.11.5'), 'spawn', RUNTIME_ERROR),
+    ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.14.0'), 'forkserver', 'propagates'),
+    ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.14.0'), 'fork', 'propagates'),
+    ('value_at_import_start_method_forced', posix('macos', 'cpython', '3.10.11'), 'spawn', 'propagates'),
+    ('value_at_import_start_method_forced', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'propagates'),
 ])
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
