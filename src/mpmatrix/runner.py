@@ -61,7 +61,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     ``timeout`` overrides the case's own TIMEOUT.
     """
     timeout = timeout or case.timeout
-    path = case.path.resolve()
+    path = Path(os.path.abspath(case.path))  # absolute: the case runs in a directory of its own
     group = processes.Run(processes.new_tag())
     # The case's working directory, its TMPDIR and its journal live in a directory of the
     # run's own; its output goes to unnamed files that nothing the case does can remove.
