@@ -75,7 +75,9 @@ def test_a_test_that_leaves_a_child_behind_fails(pytester):
 import subprocess, sys
 
 def test_starts_and_forgets():
-    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    child = subprocess.Popen([sys.executable, '-c', 'print(1, flush=True); import time; time.sleep(60)'],
+                             stdout=subprocess.PIPE)
+    child.stdout.readline()  # running: Popen returns before exec has set the command line
 ''')
     result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin')
     result.assert_outcomes(passed=1, errors=1)
@@ -84,11 +86,16 @@ def test_starts_and_forgets():
 
 def test_a_test_whose_orphan_escapes_its_session_fails(pytester):
     pytester.makepyfile(test_orphan='''
-import subprocess
+import subprocess, time
+
+import psutil
 
 def test_orphans_a_daemon():
-    print('DAEMON', subprocess.run(['sh', '-c', 'setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $!'],
-                                   env={}, capture_output=True, text=True).stdout)
+    daemon = subprocess.run(['sh', '-c', 'setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $!'],
+                            env={}, capture_output=True, text=True).stdout
+    while not psutil.Process(int(daemon)).cmdline():  # until exec has set its command line
+        time.sleep(0.01)
+    print('DAEMON', daemon)
 ''')
     result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-s')
     result.assert_outcomes(passed=1, errors=1)
