@@ -136,7 +136,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
 def _journals_beside(journal: Path) -> list:
     """The journal of this run and, in a test session, those of the runs going on beside it."""
     session_dir = os.environ.get(SESSION_DIR_VARIABLE)
-    return sorted(Path(session_dir).glob('mpm-*/journal')) if session_dir else [journal]
+    return list(Path(session_dir).glob('mpm-*/journal')) if session_dir else [journal]
 
 
 def short_temporary_root() -> str:
