@@ -147,6 +147,42 @@ def test_an_unreadable_results_file_is_set_aside_and_the_new_records_kept(pytest
     assert len(results.read(path)[0].records) == 3
 
 
+CTRL_C_IN_A_CONDITION_WAIT = """
+import threading
+
+pytest_plugins = ['mpmatrix.pytest_plugin']
+
+
+class CtrlCWhileTakingInReports:
+    def pytest_runtest_logreport(self, report):
+        if report.when == 'call':
+            # Where Ctrl-C can land in Condition.wait: its lock released, its try not yet entered.
+            condition = threading.Condition()
+            with condition:
+                condition._release_save()
+                raise KeyboardInterrupt
+
+
+def pytest_configure(config):
+    if not hasattr(config, 'workerinput'):  # the controller
+        config.pluginmanager.register(CtrlCWhileTakingInReports())
+"""
+
+
+@pytest.mark.parametrize('xdist', [['-p', 'no:xdist'], ['-n', '1']], ids=['no-xdist', 'one-worker'])
+def test_ctrl_c_inside_a_condition_wait_ends_the_session_as_interrupted(pytester, xdist):
+    """Seen once in CI: Ctrl-C reached the xdist controller inside ``queue.get`` while it took
+    in reports, and the session ended in an INTERNALERROR (python/cpython#78667), not as
+    interrupted. The test that finished keeps its record."""
+    path = recording_session(pytester, cases=['a_case'])
+    pytester.makeconftest(CTRL_C_IN_A_CONDITION_WAIT)
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider', *xdist)
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str()
+    assert 'INTERNALERROR' not in result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(['*KeyboardInterrupt*'])
+    assert [record.case for record in results.read(path)[0].records] == ['a_case']
+
+
 PLACEHOLDER = """
 
 def test_placeholder():

@@ -59,6 +59,27 @@ def _raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt(f'signal {signum}')
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session):
+    """Ctrl-C is Ctrl-C, even when it lands inside a lock's bookkeeping.
+
+    A KeyboardInterrupt raised between ``Condition.wait`` releasing its lock and entering its
+    ``try`` (python/cpython#78667) makes the ``with`` block release the lock again: the
+    session would end with "INTERNALERROR RuntimeError: release unlocked lock" instead of
+    as interrupted. The xdist controller waits in ``queue.get`` for each report, so a Ctrl-C
+    sent while reports arrive can land there.
+    """
+    try:
+        return (yield)
+    except RuntimeError as error:
+        interrupt = error.__context__
+        while interrupt is not None and not isinstance(interrupt, KeyboardInterrupt):
+            interrupt = interrupt.__context__
+        if interrupt is None:
+            raise
+        raise interrupt from error
+
+
 @pytest.fixture(scope='session')
 def current_environment():
     return environment.current()
