@@ -165,6 +165,40 @@ def test_a_process_that_re_forks_every_few_milliseconds_cannot_outrun_the_kill(n
     assert _hoppers(re.search(r'hoppers (\d+)', result.stdout).group(1)) == []
 
 
+@linux_only
+def test_a_no_pause_re_forker_crossing_pid_max_is_killed_without_using_up_the_pids():
+    """Seen in CI: started near pid_max, the no-pause hopper outran the kill and its zombies
+    took every pid (fork() failed with EAGAIN everywhere on the machine for seconds)."""
+    pid_max = int(Path('/proc/sys/kernel/pid_max').read_text())
+    try:  # the hopper uses a few thousand pids a second: it wraps around during the run
+        Path('/proc/sys/kernel/ns_last_pid').write_text(str(pid_max - 2000))
+    except OSError:
+        pytest.skip('moving the pid counter needs CAP_SYS_ADMIN')
+    result = run('escape_reforking_setsid')
+    assert len(result.problems) == 1 and 'outlived the case and were killed' in result.problems[0], \
+        result.problems
+    time.sleep(0.1)  # a survivor would have forked again by now
+    assert _hoppers(re.search(r'hoppers (\d+)', result.stdout).group(1)) == []
+
+
+@posix_only
+def test_the_kill_reaps_a_zombie_as_soon_as_it_finds_one():
+    """Zombies are not stopped, and reaped at once: kept to the end, a fast forker's zombies
+    made each round slower and could use up the machine's pids."""
+    pid = os.spawnv(os.P_NOWAIT, sys.executable, [sys.executable, '-c', ''])
+    while psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:  # it exits, left unreaped
+        time.sleep(0.01)
+    rounds = []
+
+    def find():
+        rounds.append(psutil.pid_exists(pid))
+        return {pid} if rounds[-1] else set()
+    assert processes.kill(find) == []
+    assert rounds == [True, False]  # reaped before the second round
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
 @posix_only
 def test_a_case_may_make_itself_a_process_group_leader():
     result = run('setpgid_self')
@@ -316,19 +350,33 @@ def test_newer_lists_only_processes_created_since_it_was_made():
         older.wait()
 
 
-@linux_only
-def test_newer_lists_every_process_once_the_pids_wrapped_around(monkeypatch):
-    older = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
-    try:
-        newer = processes.Newer()
-        assert older.pid not in newer.table()
-        monkeypatch.setattr(processes, '_last_pid', lambda: newer.last - 1)  # the counter dropped
-        assert older.pid in newer.table() and newer.floor is None
-        monkeypatch.undo()
-        assert older.pid in newer.table()  # for good: lower pids may be new ones now
-    finally:
-        older.kill()
-        older.wait()
+ABOVE = {9200, 9500, 9700, 30000}  # above the floor (9000), up to 32000
+
+
+@pytest.mark.parametrize('lasts, listed', [
+    ([9000, 9500, 9800], [{9200, 9500}, {9200, 9500, 9700}]),  # in order: above the floor only
+    ([9000, 32000, 150, 4000], [ABOVE, ABOVE | {1, 100}, ABOVE | {1, 100, 200, 3000}]),  # wrapped
+    ([9000, 32000, 150, 9100], [ABOVE, ABOVE | {1, 100}, 'all']),  # on past the floor
+    ([9000, 32000, 150, 8000, 300], [ABOVE, ABOVE | {1, 100}, ABOVE | {1, 100, 200, 3000, 5000},
+                                     'all']),  # wrapped twice
+    ([9000, None], ['all']),  # the counter could not be read
+], ids=['in-order', 'wrapped', 'past-the-floor', 'wrapped-twice', 'unreadable'])
+def test_newer_lists_what_was_created_since_it_was_made_even_across_a_wrap_around(monkeypatch, lasts,
+                                                                                   listed):
+    """A process that re-forks without pause crosses pid_max in seconds (32768 here): once the
+    counter wrapped around, listing everything made each round of the kill slower than its
+    forks, and its zombies used up the machine's pids (seen in CI as fork() failing with EAGAIN)."""
+    every = [1, 100, 200, 3000, 5000, 9200, 9500, 9700, 30000]
+    counter = iter(lasts)
+    monkeypatch.setattr(processes, 'LINUX', True)
+    monkeypatch.setattr(processes, '_last_pid', lambda: next(counter))
+    monkeypatch.setattr(processes, '_listed', lambda: every)
+    monkeypatch.setattr(processes, '_table', lambda only=None: dict.fromkeys(every if only is None else only))
+    newer = processes.Newer()
+    for expected in listed:
+        assert set(newer.table()) == (set(every) if expected == 'all' else expected)
+    if listed[-1] == 'all':  # for good: any pid may be a new one now
+        assert newer.floor is None and set(newer.table()) == set(every)
 
 
 def test_first_exception_is_the_root_cause():

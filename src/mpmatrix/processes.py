@@ -21,16 +21,19 @@ A stopped process cannot fork, and a stopped parent cannot reap its children,
 so their pids cannot be reused meanwhile: a process that re-forks every few
 milliseconds cannot outrun the kill. The orphans reparented to us are then
 zombies that only we can reap: we wait for exactly those pids, never for the
-case's own process (``subprocess.Popen`` waits for that one).
+case's own process (``subprocess.Popen`` waits for that one). A zombie found
+while stopping is reaped at once, as it needs no stopping: kept to the end, the
+zombies of a process that re-forks without pause slowed every round of the kill
+and could use up the machine's pids.
 
 **Cost.** A run is watched every few milliseconds, and a machine may run hundreds of
 other processes. On Linux pids are handed out in increasing order until they wrap
 around at ``pid_max``, so the processes a run started are those with a pid above the
-last one handed out before it began (``/proc/sys/kernel/ns_last_pid``): only their
-``/proc`` entries are read (``Newer``). Once the pids wrapped around, and before
-saying that nothing of a run is left, every process is listed; the runner's own
-descendants from before the run are then told apart by their start time, earlier
-than the case's.
+last one handed out before it began (``/proc/sys/kernel/ns_last_pid``), or, once the
+pids wrapped around, below the last one handed out since: only their ``/proc`` entries
+are read (``Newer``). Before saying that nothing of a run is left, every process is
+listed; the runner's own descendants from before the run are then told apart by their
+start time, earlier than the case's.
 """
 from __future__ import annotations
 
@@ -163,24 +166,33 @@ def _last_pid():
 
 class Newer:
     """Lists the processes created since it was made, reading only their /proc entries
-    (Linux): pids are handed out in increasing order, so a process created since then has a
-    pid above the last one handed out before, and at most the last one handed out when
-    /proc was listed. Only a wrap-around at pid_max breaks the order, and the last pid then
-    drops (it cannot go all the way round between two listings a few milliseconds apart):
-    from then on, and elsewhere, every process is listed."""
+    (Linux). Pids are handed out in increasing order, wrapping around at pid_max: a process
+    created since then has a pid above the last one handed out before (the floor) and at
+    most the last one handed out when /proc was listed; once the counter wrapped around
+    (it drops), also one at most that last pid. Only when it passes the floor again (it
+    went all the way round) is every process listed, from then on; elsewhere, always.
+    A wrap is seen as a drop because the counter cannot go all the way round between two
+    listings (that would take pid_max forks: 32768 or more).
+    """
 
     def __init__(self):
         self.floor = self.last = _last_pid() if LINUX else None
+        self.wrapped = False
 
     def table(self) -> dict:
         if self.floor is None:
             return _table()
         listed = _listed()
         last = _last_pid()
-        if last is None or last < self.last:
-            self.floor = None  # wrapped around: new pids may be below the floor now
+        lapped = False
+        if last is not None and last < self.last:  # the counter dropped: it wrapped around
+            lapped, self.wrapped = self.wrapped, True
+        if last is None or lapped or (self.wrapped and last > self.floor):
+            self.floor = None  # all the way round: any pid may be a new one now
             return _table(listed)
         self.last = last
+        if self.wrapped:  # a fast forker crosses pid_max in seconds: no listing of everything
+            return _table([pid for pid in listed if pid > self.floor or pid <= last])
         return _table([pid for pid in listed if self.floor < pid <= last])
 
 
@@ -294,6 +306,9 @@ def kill(find, find_thoroughly=None, keep: int = None) -> list:
             new = set(find_thoroughly()) - stopped
         if not new:
             break
+        # A zombie needs no stopping; reaped now, it does not slow the next round, and a
+        # process that re-forks without pause does not use up the machine's pids meanwhile.
+        new -= reap_orphans(new, keep=keep)
         if not POSIX:  # nothing to stop there, the kill comes at once: describe first
             names += [describe(pid) for pid in sorted(new)]
         _stop(new, keep)
