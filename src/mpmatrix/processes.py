@@ -296,16 +296,23 @@ def kill(find, find_thoroughly=None, keep: int = None) -> list:
 
     ``find`` returns a set of pids, fast; it is called again after each round of stopping,
     so a process forked meanwhile is found and stopped too. ``find_thoroughly`` (slower) is
-    asked once ``find`` has nothing new. Returns a description of each process that was
-    alive. Then reaps those that are our children (not ``keep``: a Popen's own).
+    asked once ``find`` has nothing new. Once the killed are dead, both are asked again: a
+    fork under way when its parent was stopped shows its child only when it completes (the
+    child then starts stopped, by the signal sent to its group). Returns a description of
+    each process that was alive. Then reaps those that are our children (not ``keep``: a
+    Popen's own).
     """
-    stopped, names = set(), []
+    stopped, killed, names = set(), set(), []
     while True:
         new = set(find()) - stopped
         if not new and find_thoroughly is not None:
             new = set(find_thoroughly()) - stopped
         if not new:
-            break
+            if stopped == killed:
+                break
+            names += _kill_stopped(stopped - killed)
+            killed |= stopped
+            continue
         # A zombie needs no stopping; reaped now, it does not slow the next round, and a
         # process that re-forks without pause does not use up the machine's pids meanwhile.
         new -= reap_orphans(new, keep=keep)
@@ -313,15 +320,19 @@ def kill(find, find_thoroughly=None, keep: int = None) -> list:
             names += [describe(pid) for pid in sorted(new)]
         _stop(new, keep)
         stopped |= new
-    if not stopped:
-        return names
-    if POSIX:
-        table = _table(only=stopped)
-        names = [describe(pid) for pid in sorted(stopped) if pid in table and not table[pid].zombie]
-        for pid in stopped:
-            _signal(pid, signal.SIGKILL)
-    _wait_dead(stopped)
     reap_orphans(stopped, keep=keep)
+    return names
+
+
+def _kill_stopped(pids: set) -> list:
+    """SIGKILL the stopped ``pids``; describe those that were alive; wait until they are dead."""
+    names = []
+    if POSIX:
+        table = _table(only=pids)
+        names = [describe(pid) for pid in sorted(pids) if pid in table and not table[pid].zombie]
+        for pid in pids:
+            _signal(pid, signal.SIGKILL)
+    _wait_dead(pids)
     return names
 
 
