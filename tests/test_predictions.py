@@ -2,11 +2,12 @@
 docs/contributing.md ("Predictions not yet observed") says, and nowhere else."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from mpmatrix.catalog import load_case
+from mpmatrix.catalog import load_case, load_catalog
 from mpmatrix.environment import Environment
 
 CASES = Path(__file__).resolve().parent.parent / 'cases'
@@ -56,6 +57,10 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('forkserver_reruns_main', posix('linux', 'cpython', '3.14.1'), 'forkserver', 'propagates'),
     ('forkserver_reruns_main', posix('macos', 'cpython', '3.15.0'), 'forkserver', 'propagates'),
     ('forkserver_reruns_main', posix('linux', 'pypy', '3.11.13', '7.3.20'), 'forkserver', 'isolated'),
+    ('top_level_state_in_siblings', posix('linux', 'cpython', '3.13.7'), 'forkserver', 'isolated'),
+    ('top_level_state_in_siblings', posix('linux', 'cpython', '3.13.8'), 'forkserver', 'propagates'),
+    ('top_level_state_in_siblings', posix('linux', 'cpython', '3.14.0'), 'forkserver', 'isolated'),
+    ('top_level_state_in_siblings', posix('macos', 'cpython', '3.14.1'), 'forkserver', 'propagates'),
     ('manager_at_import_get_context', posix('linux', 'cpython', '3.13.9'), 'spawn', 'isolated'),
     ('manager_at_import_get_context', posix('linux', 'cpython', '3.14.0'), 'fork', RUNTIME_ERROR),
     ('manager_at_import_get_context', posix('macos', 'cpython', '3.12.1'), 'fork', RUNTIME_ERROR),
@@ -74,3 +79,29 @@ RUNTIME_ERROR = 'error (RuntimeError)'
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
     assert str(case.expectation(method, env)) == expected
+
+
+# The reference machine, as "Predictions not yet observed" names it: the environments whose
+# verdicts are observed here, so whatever an override says beyond them is a prediction.
+REFERENCE = [posix('linux', 'cpython', version) for version in
+             ('3.8.18', '3.9.18', '3.10.13', '3.11.7', '3.12.1', '3.13.0')] + [
+    posix('linux', 'pypy', '3.9.16', '7.3.11')]
+CONTRIBUTING = Path(__file__).resolve().parent.parent / 'docs' / 'contributing.md'
+
+
+def predictions_table() -> set:
+    """The case names of the rows of "Predictions not yet observed"."""
+    section = CONTRIBUTING.read_text(encoding='utf-8').split('## Predictions not yet observed', 1)[1]
+    return set(re.findall(r'^\| `(\w+)` \|', section.split('\n## ', 1)[0], re.MULTILINE))
+
+
+def test_every_override_that_no_run_here_reaches_has_its_row_in_the_predictions_table():
+    """The table is written by hand; what it must list is not: an override that applies to none
+    of the reference environments is a prediction, and a row names it with its source."""
+    catalog = load_catalog(CASES)
+    unobserved = {case.name for case in catalog.cases for override in case.overrides
+                  if not any(override.applies_to(env) for env in REFERENCE)}
+    rows = predictions_table()
+    assert unobserved - rows == set(), 'predicted by an override, with no row in the table'
+    with_overrides = {case.name for case in catalog.cases if case.overrides}
+    assert rows - with_overrides == set(), 'a row for a case that has no override (or no file)'
