@@ -159,6 +159,8 @@ def test_reading_refuses_what_makes_no_sense(tmp_path, document, change, message
     ('{"duration": NaN}', 'not a JSON number'),
     ('{"duration": 1e999}', 'too large'),
     ('{"figures": [', 'not a readable JSON file'),
+    ('[' * 100_000 + ']' * 100_000, 'nested too deeply'),
+    ('{"schema_version": 1, "machine": {"cpu": "x\\udcff"}}', 'at machine/cpu: a lone surrogate'),
 ])
 def test_reading_refuses_what_is_not_strict_json(tmp_path, text, message):
     with pytest.raises(bench.BenchError, match=message):

@@ -204,6 +204,21 @@ BROKEN = {
                                'holds the control character U+202E'),
     'escaped snippet in the source': (GOOD.replace('def main():', '# ;--8<-- "/etc/passwd"\ndef main():'),
                                       'holds snippet syntax (--8<--)'),
+    # Escapes are harmless characters in the source, but not what they evaluate to.
+    'terminal escape written as an escape in the title': (
+        GOOD.replace('A good case', 'A good \\x1b[2Jcase'),
+        'the docstring holds the control character U+001B, written as an escape'),
+    'lone surrogate written as an escape in the explanation': (
+        GOOD.replace('It explains itself.', 'It explains \\udcff itself.'),
+        'the docstring holds a lone surrogate U+DCFF, written as an escape'),
+    'lone surrogate in an override\'s why': (
+        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'os': 'macos', 'expect': {'fork': 'isolated'}, "
+                                       "'why': 'see \\ud800'}]"),
+        'OVERRIDES holds a lone surrogate U+D800, written as an escape'),
+    'bidirectional override written as an escape in a dict key': (
+        GOOD.replace('OVERRIDES = []', "OVERRIDES = [{'os': 'macos', 'expect': {'fork': 'isolated'}, "
+                                       "'why': 'w', '\\u202e': 1}]"),
+        'OVERRIDES holds the control character U+202E, written as an escape'),
 }
 
 

@@ -301,6 +301,38 @@ def test_the_writer_refuses_what_the_reader_would(tmp_path):
     assert not (tmp_path / 'x.json').exists()
 
 
+def test_the_writer_refuses_a_lone_surrogate_before_writing(tmp_path):
+    with pytest.raises(ResultsError, match='surrogates not allowed'):
+        results.write(tmp_path / 'x.json', [EnvironmentResults(environment(), [record(stdout='\udcff')])])
+    assert not list(tmp_path.iterdir())
+    update = results.update(tmp_path, environment(), [record(), record(method='fork', stderr='\udcff')])
+    assert read_keys(update.path) == {('queue_result', 'spawn'): 'propagates'}
+    assert [why.split(' ', 1)[0] for why in update.left_out] == ["'queue_result'['fork']"]
+
+
+@pytest.mark.parametrize('old, new, where', [
+    ('"machine": "x86_64"', '"machine": "x86_64\\udcff"', 'environments/0/environment/machine'),
+    ('"stdout": "', '"stdout": "\\ud800', 'environments/0/records/0/stdout'),
+    ('"schema_version"', '"\\udfff": 1, "schema_version"', "'\\udfff'"),
+], ids=['environment', 'output', 'key'])
+def test_a_lone_surrogate_is_refused_where_it_is(tmp_path, old, new, where):
+    """JSON's \\udcff escape is ASCII, but it decodes to no text: every writer would fail on it."""
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [record(stdout='out')])])
+    text = path.read_text(encoding='utf-8')
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding='utf-8')
+    with pytest.raises(ResultsError, match=re.escape(f'at {where}: a lone surrogate')):
+        results.read(path)
+
+
+def test_a_file_nested_too_deeply_is_refused(tmp_path):
+    path = tmp_path / 'x.json'
+    path.write_text('[' * 100_000 + ']' * 100_000, encoding='utf-8')
+    with pytest.raises(ResultsError, match='nested too deeply'):
+        results.read(path)
+
+
 def test_update_leaves_out_invalid_records_and_writes_the_rest(tmp_path):
     env = environment()
     update = results.update(tmp_path, env, [

@@ -165,14 +165,19 @@ def test_a_huge_output_builds_in_seconds_and_is_published_whole_as_a_file(tmp_pa
         assert f'The run printed {len(huge):,} characters' in html
 
 
-def test_bad_results_stop_the_build_with_one_line_naming_the_file(tmp_path):
+@pytest.mark.parametrize('text, message', [
+    ('{"schema_version": 1, "environments": [', 'not valid JSON'),
+    ('{"schema_version": 2, "environments": [{"environment": "\\udcff"}]}', 'a lone surrogate'),
+    ('[' * 100_000 + ']' * 100_000, 'nested too deeply'),
+], ids=['truncated', 'lone-surrogate', 'nested'])
+def test_bad_results_stop_the_build_with_one_line_naming_the_file(tmp_path, text, message):
     root = project(tmp_path)
     bad = root / 'results' / 'linux-x86_64-cpython-3.12.1.json'
-    bad.write_text('{"schema_version": 1, "environments": [')
+    bad.write_text(text)
     _, completed = mkdocs_build(root)
     assert completed.returncode != 0
     lines = [line for line in completed.stderr.splitlines() if line.startswith('mpmatrix site:')]
-    assert len(lines) == 1 and str(bad) in lines[0] and 'not valid JSON' in lines[0]
+    assert len(lines) == 1 and str(bad) in lines[0] and message in lines[0]
     assert 'Traceback' not in completed.stderr
 
 

@@ -298,6 +298,12 @@ def read(path) -> dict:
                           parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
     except (OSError, ValueError) as error:  # unreadable, not UTF-8, not JSON, NaN, a key twice
         raise BenchError(f'{path}: not a readable JSON file: {error}') from None
+    except RecursionError:
+        raise BenchError(f'{path}: nested too deeply to be figures') from None
+    where = results.lone_surrogate_at(data)
+    if where:
+        raise BenchError(f'{path}: at {where}: a lone surrogate (an escape from \\ud800 to \\udfff) '
+                         'is not text')
     if isinstance(data, dict) and isinstance(data.get('schema_version'), int) \
             and data['schema_version'] != SCHEMA_VERSION:
         raise BenchError(f'{path}: schema_version {data["schema_version"]} is not one this mpmatrix '

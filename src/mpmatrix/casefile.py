@@ -25,6 +25,8 @@ SNIPPET_MARKER = '--8<--'
 # Tab, newlines and form feed are allowed; bidirectional overrides would show readers other code
 # than Python runs (CVE-2021-42574).
 CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+# What a \ud800-\udfff escape evaluates to: not text.
+LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 TITLE_RULE = 'the title is the first line of the docstring, then a blank line, then the explanation'
 START_METHOD_AT = ('main', 'import')
 
@@ -106,6 +108,37 @@ def text_problems(text: str) -> list:
         problems.append(f'line {_line_of(text, control.start())} holds the control character '
                         f'U+{ord(control.group()):04X}: a case is plain text')
     return problems
+
+
+def escaped_text_problems(docstring: str, literals: dict) -> list:
+    """What the docstring and the declarations evaluate to must be plain text too: ``\\x1b``
+    in the source is harmless characters, but the title it evaluates to would carry an escape
+    sequence to a terminal; ``\\udcff`` evaluates to a lone surrogate, which no UTF-8 writer
+    takes (the site's build would stop on it)."""
+    problems = []
+    for name, value in [('the docstring', docstring), *sorted(literals.items())]:
+        for text in _strings(value):
+            found = CONTROL_CHARACTER.search(text) or LONE_SURROGATE.search(text)
+            if found:
+                kind = 'a lone surrogate' if LONE_SURROGATE.match(found.group()) else 'the control character'
+                problems.append(f'{name} holds {kind} U+{ord(found.group()):04X}, written as an '
+                                'escape: a case is plain text')
+                break
+    return problems
+
+
+def _strings(value):
+    """Every string in a literal, keys included, at any depth."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            pending.extend(value)
 
 
 def docstring_problems(docstring: str, placeholders: tuple) -> list:

@@ -229,6 +229,7 @@ def load_case(path) -> Case:
     literals = casefile.module_literals(tree, DECLARED, problems)
     docstring = ast.get_docstring(tree, clean=True) or ''
     problems += casefile.docstring_problems(docstring, _placeholder_sentences())
+    problems += casefile.escaped_text_problems(docstring, literals)
     title, _, explanation = docstring.partition('\n')
     problems += casefile.import_problems(tree)
 

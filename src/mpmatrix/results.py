@@ -12,6 +12,7 @@ import datetime
 import functools
 import json
 import math
+import re
 from pathlib import Path
 
 import fastjsonschema
@@ -27,6 +28,8 @@ READABLE_VERSIONS = (1, 2)
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'results.schema.json'
 # Characters of stdout (and of stderr) kept per record: its head and its tail.
 OUTPUT_LIMIT = 64 * 1024
+# JSON's \ud800-\udfff escapes decode to lone surrogates: not text, and no UTF-8 writer takes one.
+LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 
 class ResultsError(Exception):
@@ -242,6 +245,23 @@ def _upgrade(data):
     return {**data, 'schema_version': SCHEMA_VERSION}
 
 
+def lone_surrogate_at(data):
+    """Where in ``data`` (parsed JSON) a string or a key holds a lone surrogate, else None."""
+    pending = [(data, '')]
+    while pending:
+        value, where = pending.pop()
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
+            return where or '(top level)'
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if LONE_SURROGATE.search(key):
+                    return f'{where}/{ascii(key)}'.lstrip('/')
+                pending.append((item, f'{where}/{key}'.lstrip('/')))
+        elif isinstance(value, list):
+            pending.extend((item, f'{where}/{index}'.lstrip('/')) for index, item in enumerate(value))
+    return None
+
+
 def read(path) -> list:
     """Read one results file (one environment or a merge of many) into EnvironmentResults."""
     path = Path(path)
@@ -254,8 +274,14 @@ def read(path) -> list:
         raise ResultsError(f'{path}: not valid JSON (truncated?): {error}') from None
     except ValueError as error:  # NaN, Infinity, a key twice
         raise ResultsError(f'{path}: not valid JSON: {error}') from None
+    except RecursionError:
+        raise ResultsError(f'{path}: nested too deeply to be results') from None
     except OSError as error:
         raise ResultsError(f'{path}: cannot read: {error}') from None
+    where = lone_surrogate_at(data)
+    if where:
+        raise ResultsError(f'{path}: at {where}: a lone surrogate (an escape from \\ud800 to \\udfff) '
+                           'is not text')
     if isinstance(data, dict) and data.get('schema_version') not in READABLE_VERSIONS \
             and isinstance(data.get('schema_version'), int):
         raise ResultsError(f'{path}: schema_version {data["schema_version"]} is not one this mpmatrix '
@@ -279,9 +305,11 @@ def _text(environments: list, source: str) -> str:
                              sorted(environments, key=lambda entry: entry.environment.sort_key)]}
     validate(data, source)
     try:
-        return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + '\n'
-    except ValueError as error:
+        text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + '\n'
+        text.encode('utf-8')  # a lone surrogate would fail only halfway through the write
+    except ValueError as error:  # UnicodeEncodeError included
         raise ResultsError(f'{source}: {error}') from None
+    return text
 
 
 @contextlib.contextmanager
@@ -311,13 +339,6 @@ def update(directory, environment: Environment, records: list, known_cases=None)
     count. A file already there that cannot be read is set aside, never overwritten.
     """
     path = Path(directory) / file_name(environment)
-    new, left_out = {}, []
-    for record in records:
-        errors = record_errors(dataclasses.asdict(record))
-        if errors:
-            left_out.append(_shorten(f'{record.case!r}[{record.start_method!r}] {errors[0]}', 600))
-        else:
-            new[record.key] = record
     with _locked(path):
         kept, set_aside = {}, None
         if path.exists():
@@ -331,11 +352,27 @@ def update(directory, environment: Environment, records: list, known_cases=None)
             else:
                 kept = {record.key: record for entry in earlier for record in entry.records
                         if known_cases is None or record.case in known_cases}
-        kept.update(new)
-        removed = atomic.replace(path, _text([EnvironmentResults(environment, list(kept.values()))],
-                                             str(path)))
-    return Update(path, written=len(new), total=len(kept), left_out=left_out, set_aside=set_aside,
-                  removed_temporaries=removed)
+        new, left_out = {record.key: record for record in records}, []
+        try:  # every record valid, the common case: the file is checked once, whole
+            text = _text([EnvironmentResults(environment, list({**kept, **new}.values()))], str(path))
+        except ResultsError:  # find the invalid ones: they are left out, never the others
+            new, left_out = _valid(records)
+            text = _text([EnvironmentResults(environment, list({**kept, **new}.values()))], str(path))
+        removed = atomic.replace(path, text)
+    return Update(path, written=len(new), total=len({**kept, **new}), left_out=left_out,
+                  set_aside=set_aside, removed_temporaries=removed)
+
+
+def _valid(records: list) -> tuple:
+    """The valid ``records`` by key, and why each of the others is not."""
+    valid, left_out = {}, []
+    for record in records:
+        errors = record_errors(dataclasses.asdict(record))
+        if errors:
+            left_out.append(_shorten(f'{record.case!r}[{record.start_method!r}] {errors[0]}', 600))
+        else:
+            valid[record.key] = record
+    return valid, left_out
 
 
 def merge(paths) -> list:
