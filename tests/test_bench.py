@@ -148,6 +148,12 @@ def spoiled(data, change):
      if METHOD == 'fork' else data['environment'].update(available_start_methods=['fork']),
      'is not available'),
     (lambda data: data.update(schema_version=2), 'upgrade mpmatrix'),
+    # Finite, but the chart's axis would overflow drawing them; an integer too large for a float.
+    (lambda data: data['figures'][0].update(max=1.7e308, q3=1.5e308, median=1e308),
+     'does not follow the bench schema'),
+    (lambda data: data.update(duration=10 ** 400), 'does not follow the bench schema'),
+    (lambda data: data['environment'].update(python_version='3.12.' + '7' * 5000),
+     'does not follow the bench schema'),
 ])
 def test_reading_refuses_what_makes_no_sense(tmp_path, document, change, message):
     with pytest.raises(bench.BenchError, match=message):

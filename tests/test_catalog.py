@@ -204,6 +204,8 @@ BROKEN = {
                                'holds the control character U+202E'),
     'escaped snippet in the source': (GOOD.replace('def main():', '# ;--8<-- "/etc/passwd"\ndef main():'),
                                       'holds snippet syntax (--8<--)'),
+    'docstring too long to render': (GOOD.replace('It explains itself.', 'It explains itself. ' + 'x' * 8000),
+                                     'the docstring is 8,033 characters, more than 8,000'),
     # Escapes are harmless characters in the source, but not what they evaluate to.
     'terminal escape written as an escape in the title': (
         GOOD.replace('A good case', 'A good \\x1b[2Jcase'),

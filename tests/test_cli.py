@@ -55,6 +55,21 @@ def test_list_wraps_long_lines(tmp_path, capsys):
     assert 'a_case_with_a_rather_long_name_for_the_listing  child-to-parent, 1 override(s)' in out
 
 
+def test_errors_reach_the_terminal_without_escape_sequences(tmp_path, capsys):
+    """A file's name is untrusted too: it may hold an escape sequence (and a case name never does)."""
+    write_case(tmp_path, GOOD, 'evil\x1b]0;pwned\x07\x1b[31m\u202ex')
+    assert cli.main(['list', '--cases', str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert 'evil\\x1b]0;pwned\\x07\\x1b[31m\\u202ex.py: ' in err
+    assert not set('\x1b\x07\u202e') & set(err)
+    results_dir = tmp_path / 'results'
+    results_dir.mkdir()
+    (results_dir / 'bad\x1b[2J.json').write_text('{')
+    assert cli.main(['summary', str(results_dir)]) == 2
+    err = capsys.readouterr().err
+    assert 'bad\\x1b[2J.json: not valid JSON' in err and '\x1b' not in err
+
+
 def test_list_as_json_for_tools(tmp_path, capsys):
     long_case(tmp_path)
     write_case(tmp_path, GOOD, 'instance_attribute_plain')

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from mpmatrix import START_METHODS, runner
+from mpmatrix.casefile import printable
 from mpmatrix.catalog import load_catalog
 from mpmatrix.results import Record
 
@@ -14,7 +15,7 @@ CATALOG = load_catalog(ROOT / 'cases')
 
 def test_every_case_follows_the_contract():
     """A broken case is left out of the matrix below; this test names it and its problems."""
-    assert not CATALOG.errors, '\n'.join(map(str, CATALOG.errors))
+    assert not CATALOG.errors, '\n'.join(printable(str(error)) for error in CATALOG.errors)
 
 
 # Marks, not ids, select cells: `-m fork` (`-k fork` also matches forkserver), `-m managers`.

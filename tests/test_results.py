@@ -326,6 +326,27 @@ def test_a_lone_surrogate_is_refused_where_it_is(tmp_path, old, new, where):
         results.read(path)
 
 
+@pytest.mark.parametrize('old, new', [
+    ('"duration": 0.5', '"duration": ' + '9' * 400),  # a float would overflow formatting it
+    ('"exit_code": 0', '"exit_code": ' + '9' * 30),
+    ('"python_version": "3.12.1"', '"python_version": "3.12.' + '7' * 5000 + '"'),
+    ('"machine": "x86_64"', '"machine": "x86_64\\u001b]0;pwned\\u0007"'),
+    ('"os_release": "1"', '"os_release": "' + 'x' * 300 + '"'),
+    ('"error_type": "PicklingError"', '"error_type": "' + 'E' * 300 + '"'),
+], ids=['huge-duration', 'huge-exit-code', 'huge-version', 'escape-in-machine', 'long-release',
+        'long-error-type'])
+def test_values_beyond_any_real_run_are_refused(tmp_path, old, new):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [
+        record(exit_code=0, duration=0.5),
+        record(method='fork', verdict='error', error_type='PicklingError', exit_code=1)])])
+    text = path.read_text(encoding='utf-8')
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding='utf-8')
+    with pytest.raises(ResultsError, match='does not follow the results schema'):
+        results.read(path)
+
+
 def test_a_file_nested_too_deeply_is_refused(tmp_path):
     path = tmp_path / 'x.json'
     path.write_text('[' * 100_000 + ']' * 100_000, encoding='utf-8')

@@ -70,8 +70,7 @@ def page(site_dir, name):
 
 
 def hostile_environment():
-    env = dataclasses.replace(environment(), os_release=f'6.1 {SCRIPT}',
-                              implementation_version='3.12.1<img src=x onerror=alert(1)>')
+    env = dataclasses.replace(environment(), os_release=f'6.1 {SCRIPT} <img src=x onerror=alert(1)>')
     failed = record(method='fork', verdict='error', error_type=f'Boom{SCRIPT}',
                     stdout=f'{SCRIPT}\n__init__ *x*', stderr='<b>bold</b>',
                     problems=[f'leaked {SCRIPT}'])
@@ -301,6 +300,32 @@ MECHANISMS = '''It explains itself.
 
 So use a queue.
 '''
+
+
+@pytest.mark.parametrize('link', [
+    '&#106;avascript:alert(1)', 'javascript&#58;alert(1)', '&#x6A;avascript&colon;alert(1)',
+    'jav&#x09;ascript:alert(1)', '&#32;javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x',
+    'http://[oops',
+])
+def test_a_link_a_browser_would_read_as_unsafe_is_dropped(link):
+    """The page keeps character references as they are, and the browser decodes them."""
+    html = site.explanation(f'See [the docs]({link}) and ![a picture]({link}).').before
+    assert html == '<p>See <a>the docs</a> and <img alt="a picture" />.</p>'
+
+
+def test_safe_links_are_kept():
+    html = site.explanation('[a](https://x.org/?a=1&amp;b=2) [m](mailto:a@b.org) [r](../x.html#y)').before
+    assert html == ('<p><a href="https://x.org/?a=1&amp;b=2">a</a> <a href="mailto:a@b.org">m</a> '
+                    '<a href="../x.html#y">r</a></p>')
+
+
+def test_a_docstring_nested_too_deeply_for_markdown_is_the_case_s_error(tmp_path):
+    write_case(tmp_path, GOOD.replace('It explains itself.', 'It explains itself.\n\n' + '- ' * 1000 + 'x'),
+               'queue_result')
+    catalog = load_catalog(tmp_path)
+    assert not catalog.errors
+    with pytest.raises(site.SiteError, match='queue_result.py: the docstring nests too deeply'):
+        site.pages(catalog, [])
 
 
 def test_the_mechanism_of_each_start_method_is_taken_from_the_docstring():

@@ -92,6 +92,25 @@ def test_untrusted_text_in_html_is_escaped_and_cannot_leave_its_block():
 def test_control_characters_are_dropped():
     markdown = summary.report([entry(record(verdict='error', stdout='a\x1b[31mred\x00\r\n'))])
     assert '<pre>a[31mred</pre>' in markdown
+    # C1 controls (U+009B opens an escape sequence too) and bidirectional overrides
+    markdown = summary.report([entry(record(verdict='error', error_type='Bo\x9b31mom\u202e',
+                                            stdout='x\x9d0;title\x9cy\u2066z'))])
+    assert 'Bo31mom' in markdown and '<pre>x0;titleyz</pre>' in markdown
+    assert not re.search('[\x80-\x9f\u202a-\u202e\u2066-\u2069]', markdown)
+
+
+def test_the_whole_report_stays_within_what_github_takes():
+    """Mismatch details have a budget; a merge of many environments with long cells is cut
+    between environments, so no HTML block is left open."""
+    long_type = 'E' * 200  # the longest error_type the schema allows
+    environments = [entry(*[record(f'case_{number}', method=method, verdict='error',
+                                   expected='isolated', error_type=long_type)
+                            for number in range(105) for method in ('fork', 'spawn', 'forkserver')],
+                          version=f'3.{minor}.0') for minor in range(8, 40)]
+    markdown = summary.report(environments)
+    assert len(markdown.encode('utf-8')) <= summary.REPORT_LIMIT
+    assert re.search(r'\d+ more environment\\\(s\\\) not shown here', markdown)
+    assert markdown.count('<details>') == markdown.count('</details>')
 
 
 def test_long_output_is_cut_to_its_tail_and_the_report_to_what_github_takes():

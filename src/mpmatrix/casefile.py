@@ -27,6 +27,11 @@ SNIPPET_MARKER = '--8<--'
 CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 # What a \ud800-\udfff escape evaluates to: not text.
 LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+# Never written raw to a terminal (tab and newline are).
+TERMINAL_UNSAFE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
+# Twice the longest explanation in the catalogue; the site renders it as Markdown, whose time
+# grows with the square of some inputs ('[' * 8000 takes 7 s).
+MAX_DOCSTRING = 8_000
 TITLE_RULE = 'the title is the first line of the docstring, then a blank line, then the explanation'
 START_METHOD_AT = ('main', 'import')
 
@@ -41,6 +46,13 @@ class Unreadable(Exception):
 def show(value) -> str:
     """A short repr of untrusted data, for error messages."""
     return _show.repr(value)
+
+
+def printable(text: str) -> str:
+    """Untrusted text for a terminal: control and bidirectional characters (a file's name may hold
+    them) written as Python escapes, ``\\x1b``."""
+    return TERMINAL_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
+                               text)
 
 
 def name_problems(name: str) -> list:
@@ -146,6 +158,9 @@ def docstring_problems(docstring: str, placeholders: tuple) -> list:
     lines = docstring.splitlines()
     if not lines or not lines[0].strip():
         return [f'no module docstring: {TITLE_RULE}']
+    if len(docstring) > MAX_DOCSTRING:
+        return [f'the docstring is {len(docstring):,} characters, more than {MAX_DOCSTRING:,}: '
+                'a case explains one pattern']
     if len(lines) > 1 and lines[1].strip():
         return [f'{TITLE_RULE}; line 2 continues the title: {show(lines[1].strip())}']
     if not '\n'.join(lines[1:]).strip():

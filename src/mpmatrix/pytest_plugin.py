@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from mpmatrix import environment, leaks, processes, results, runner
+from mpmatrix.casefile import printable
 from mpmatrix.catalog import case_files
 
 PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a report
@@ -185,15 +186,17 @@ def _write_results(session) -> None:
         update = results.update(root / config.getoption('--results-dir'), environment.current(),
                                 config.mpmatrix_records, known)
     except (results.ResultsError, OSError) as error:
-        config.mpmatrix_results_lines = [(f'mpmatrix: results NOT written: {error}', {'red': True})]
+        config.mpmatrix_results_lines = [(f'mpmatrix: results NOT written: {printable(str(error))}',
+                                          {'red': True})]
         session.exitstatus = session.exitstatus or pytest.ExitCode.TESTS_FAILED
         return
-    lines = [(f'mpmatrix: results file set aside: {update.set_aside}', {'yellow': True})] \
+    lines = [(f'mpmatrix: results file set aside: {printable(update.set_aside)}', {'yellow': True})] \
         if update.set_aside else []
     if update.removed_temporaries:
         lines.append((f'mpmatrix: removed {len(update.removed_temporaries)} temporary file(s) left '
                       f'by an interrupted write: {", ".join(update.removed_temporaries)}', {}))
-    lines += [(f'mpmatrix: invalid record left out: {why}', {'red': True}) for why in update.left_out]
+    lines += [(f'mpmatrix: invalid record left out: {printable(why)}', {'red': True})
+              for why in update.left_out]
     lines.append((f'mpmatrix: {update.written} record(s) written to {update.path} '
                   f'(it now holds {update.total})', {}))
     config.mpmatrix_results_lines = lines

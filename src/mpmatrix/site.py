@@ -57,8 +57,13 @@ GUIDES = ('fork-to-forkserver', 'linux-vs-macos-and-windows', 'works-everywhere'
 OUTPUT_SHOWN_CHARS = 4000
 OUTPUT_SHOWN_LINES = 60
 SAFE_LINK_SCHEMES = ('', 'http', 'https', 'mailto')
+# What a browser's URL parser drops: tabs and newlines anywhere, C0 controls and spaces around.
+URL_IGNORED = re.compile('[\t\n\r]')
+URL_STRIPPED = ''.join(map(chr, range(0x21)))
 EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f]')
+# C0 and C1 controls (an escape sequence can also start with U+009B), and the bidirectional
+# overrides that would show readers text in another order than it has (CVE-2021-42574).
+CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 # The lines around HTML that the page's Markdown takes as it is (see RawHtmlBlocks).
 RAW_HTML_START = '<!-- mpmatrix: html -->'
 RAW_HTML_END = '<!-- /mpmatrix: html -->'
@@ -134,7 +139,7 @@ def pages(catalog, environments: list) -> dict:
         generated[f'cases/{case.name}.md'] = render(
             'case.md.j2', case=case, row=row, titles=titles, methods=START_METHODS,
             family=FAMILY_LABELS[case.family], direction=DIRECTION_LABELS[case.direction],
-            explanation=explanation(case.explanation), source=source_html(case),
+            explanation=case_explanation(case), source=source_html(case),
             expected=expected_cells(case), evidence=evidence)
     return generated
 
@@ -517,9 +522,20 @@ class _SafeLinks(markdown.treeprocessors.Treeprocessor):
         for element in root.iter():
             for attribute in ('href', 'src'):
                 value = element.get(attribute)
-                if value is not None and urllib.parse.urlsplit(value.strip()).scheme.lower() \
-                        not in SAFE_LINK_SCHEMES:
+                if value is not None and _link_scheme(value) not in SAFE_LINK_SCHEMES:
                     del element.attrib[attribute]
+
+
+def _link_scheme(value: str) -> str:
+    """The scheme a browser reads in a link: after decoding its character references, which the
+    page keeps (``&#106;avascript:``), and dropping the tabs and newlines a browser ignores
+    (``jav&#x09;ascript:``). None for a link that does not parse (``http://[``)."""
+    text = html.unescape(value.replace(markdown.util.AMP_SUBSTITUTE, '&'))
+    text = URL_IGNORED.sub('', text).strip(URL_STRIPPED)
+    try:
+        return urllib.parse.urlsplit(text).scheme.lower()
+    except ValueError:
+        return None
 
 
 @dataclasses.dataclass
@@ -587,6 +603,13 @@ def explanation(text: str) -> Explanation:
         for method in mechanism_methods(item):
             by_method.setdefault(method, []).append(_fragment_html(converter, [item]))
     return Explanation(before, by_method, _fragment_html(converter, after))
+
+
+def case_explanation(case: Case) -> Explanation:
+    try:
+        return explanation(case.explanation)
+    except RecursionError:  # e.g. a line of a thousand nested list markers
+        raise SiteError(f'{case.path}: the docstring nests too deeply to be rendered') from None
 
 
 def case_source(case: Case) -> str:

@@ -17,9 +17,12 @@ from mpmatrix import START_METHODS
 
 # GitHub takes at most 1 MiB of summary per step; leave room for the table itself.
 DETAILS_BUDGET = 600_000  # bytes of UTF-8
+REPORT_LIMIT = 1_000_000  # bytes of UTF-8: whole environments beyond it are left out
 OUTPUT_TAIL_CHARS = 3000
 ASCII_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f]')
+# C0 and C1 controls (an escape sequence can also start with U+009B), and the bidirectional
+# overrides that would show readers text in another order than it has (CVE-2021-42574).
+CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 FAILED_MARK = '❌ '
 
 
@@ -44,10 +47,15 @@ def observed(record) -> str:
 
 
 def report(environments: list) -> str:
-    """The whole report for these EnvironmentResults."""
-    parts, budget = [], DETAILS_BUDGET
-    for entry in environments:
+    """The whole report for these EnvironmentResults, at most REPORT_LIMIT bytes."""
+    parts, budget, size = [], DETAILS_BUDGET, 0
+    for number, entry in enumerate(environments):
         part, budget = environment_report(entry, budget)
+        size += len(part.encode('utf-8')) + 1
+        if size > REPORT_LIMIT:
+            parts.append(f'{len(environments) - number} more environment\\(s\\) not shown here: the '
+                         'report would be longer than GitHub takes; the results files have them all\\.')
+            break
         parts.append(part)
     return '\n'.join(parts)
 
