@@ -173,6 +173,28 @@ def test_reading_refuses_what_is_not_strict_json(tmp_path, text, message):
         bench.read(write_raw(tmp_path, None, text))
 
 
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='no FIFOs here')
+def test_reading_refuses_anything_but_a_regular_file(tmp_path, monkeypatch):
+    fifo = tmp_path / 'fifo.json'
+    os.mkfifo(fifo)
+    with pytest.raises(bench.BenchError, match='fifo.json: is not a regular file'):
+        bench.read(fifo)
+    (tmp_path / 'zero.json').symlink_to('/dev/zero')
+    with pytest.raises(bench.BenchError, match='zero.json: is a symbolic link'):
+        bench.read(tmp_path / 'zero.json')
+    monkeypatch.setattr(bench, 'MAX_FILE_BYTES', 10)
+    (tmp_path / 'big.json').write_text('{}' + ' ' * 10)
+    with pytest.raises(bench.BenchError, match='big.json: is larger than 10 bytes'):
+        bench.read(tmp_path / 'big.json')
+
+
+def test_a_refusal_quoting_a_huge_value_stays_short(tmp_path, document):
+    data = spoiled(document[1], lambda data: data['figures'][0].update(figure='x' * 100_000))
+    with pytest.raises(bench.BenchError) as raised:
+        bench.read(write_raw(tmp_path, data))
+    assert len(str(raised.value)) < 1000
+
+
 def test_writing_refuses_an_invalid_document(tmp_path, document):
     with pytest.raises(bench.BenchError):
         bench.write(tmp_path, spoiled(document[1], lambda data: data.update(duration=-1)))

@@ -224,6 +224,11 @@ BROKEN = {
 }
 
 
+def test_the_name_of_the_site_s_list_of_cases_is_reserved(tmp_path):
+    with pytest.raises(CaseError, match="'index' is reserved: the site's cases/index.html"):
+        load_case(write_case(tmp_path, GOOD, 'index'))
+
+
 @pytest.mark.parametrize('text, message', BROKEN.values(), ids=BROKEN.keys())
 def test_each_violation_is_a_clear_error(tmp_path, text, message):
     path = write_case(tmp_path, text)

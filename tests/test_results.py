@@ -347,6 +347,27 @@ def test_values_beyond_any_real_run_are_refused(tmp_path, old, new):
         results.read(path)
 
 
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='no FIFOs here')
+def test_only_a_regular_file_is_read(tmp_path):
+    """A FIFO would block the reader for ever, a link to /dev/zero fill its memory."""
+    fifo = tmp_path / 'fifo.json'
+    os.mkfifo(fifo)
+    with pytest.raises(ResultsError, match='fifo.json: is not a regular file'):
+        results.read(fifo)
+    link = tmp_path / 'zero.json'
+    link.symlink_to('/dev/zero')
+    with pytest.raises(ResultsError, match='zero.json: is a symbolic link'):
+        results.read(link)
+
+
+def test_a_file_too_large_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, 'MAX_FILE_BYTES', 1000)
+    path = tmp_path / 'x.json'
+    path.write_text(' ' * 1001)
+    with pytest.raises(ResultsError, match='x.json: is larger than 1000 bytes'):
+        results.read(path)
+
+
 def test_a_file_nested_too_deeply_is_refused(tmp_path):
     path = tmp_path / 'x.json'
     path.write_text('[' * 100_000 + ']' * 100_000, encoding='utf-8')

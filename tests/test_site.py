@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html.parser
 import importlib.util
 import json
 import os
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from html import escape as html_escape
 
 import pytest
 
@@ -22,10 +24,12 @@ from .test_catalog import GOOD, environment, write_case
 from .test_results import record
 
 site = pytest.importorskip('mpmatrix.site', reason='the site needs the docs extra (mkdocs, Jinja2)')
+yaml = pytest.importorskip('yaml')
 MKDOCS = os.path.join(os.path.dirname(sys.executable), 'mkdocs')
 QUIET = {'DISABLE_MKDOCS_2_WARNING': 'true', 'NO_MKDOCS_2_WARNING': '1'}
 SCRIPT = '<script>alert(7)</script>'
-HOSTILE_TITLE = f'</title>{SCRIPT}<title>'
+# The emoji: YAML reads no surrogate pair, and a front matter it cannot read is shown as Markdown.
+HOSTILE_TITLE = f'</title>{SCRIPT}<title> \U0001f600 [x](https://e.org){{: onmouseover=alert(1) }}'
 PAYLOADS = ('<script>alert', '<img src=x', '<b>bold')
 
 
@@ -69,6 +73,18 @@ def page(site_dir, name):
     raise AssertionError(f'{name} was not built')
 
 
+def event_handlers(content) -> list:
+    """The event-handler attributes (onclick=...) of the elements in an HTML page."""
+    found = []
+
+    class Parser(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(f'{tag} {name}' for name, _ in attrs if name.startswith('on'))
+
+    Parser().feed(content)
+    return found
+
+
 def hostile_environment():
     env = dataclasses.replace(environment(), os_release=f'6.1 {SCRIPT} <img src=x onerror=alert(1)>')
     failed = record(method='fork', verdict='error', error_type=f'Boom{SCRIPT}',
@@ -92,8 +108,10 @@ def test_hostile_titles_and_results_are_escaped_everywhere_they_land(tmp_path):
         for payload in PAYLOADS:
             assert payload not in content, f'{payload} unescaped in {path.relative_to(site_dir)}'
         assert 'href="javascript:' not in content
+        if path.suffix == '.html':
+            assert not event_handlers(content), path.relative_to(site_dir)
     html = page(site_dir, 'cases/queue_result')
-    escaped = '&lt;/title&gt;&lt;script&gt;alert(7)&lt;/script&gt;&lt;title&gt;'
+    escaped = html_escape(HOSTILE_TITLE)
     assert f'<title>{escaped} - ' in html
     assert f'<h1>{escaped}</h1>' in html
     assert '&lt;b&gt;bold&lt;/b&gt;' in html  # shown as text, not dropped
@@ -305,12 +323,27 @@ So use a queue.
 @pytest.mark.parametrize('link', [
     '&#106;avascript:alert(1)', 'javascript&#58;alert(1)', '&#x6A;avascript&colon;alert(1)',
     'jav&#x09;ascript:alert(1)', '&#32;javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x',
-    'http://[oops',
+    'http://[oops', '//evil.example/x', '/\\evil.example/x',
 ])
 def test_a_link_a_browser_would_read_as_unsafe_is_dropped(link):
     """The page keeps character references as they are, and the browser decodes them."""
     html = site.explanation(f'See [the docs]({link}) and ![a picture]({link}).').before
     assert html == '<p>See <a>the docs</a> and <img alt="a picture" />.</p>'
+
+
+def test_an_image_only_from_beside_the_page():
+    """An image elsewhere would be fetched by every reader, from a site meant to be read offline."""
+    html = site.explanation('![far](https://tracker.example/p.png) ![near](diagram.svg)').before
+    assert html == '<p><img alt="far" /> <img alt="near" src="diagram.svg" /></p>'
+
+
+@pytest.mark.parametrize('title', ['\U0001d465 [hover](https://e.org){: onmouseover=alert(1) }',
+                                   'A title \U0001f600 "quoted" \\ and\ttab', 'é \u2028 \ufeff \ufffe'])
+def test_a_title_is_front_matter_yaml_reads_back(title):
+    """YAML reads no surrogate pair: a title with an emoji, written as JSON writes it, made the
+    front matter unreadable, and mkdocs then showed it as the page's text, Markdown and all."""
+    text = site.front_matter_string(title)
+    assert text.isascii() and yaml.safe_load(text) == html_escape(title)
 
 
 def test_safe_links_are_kept():

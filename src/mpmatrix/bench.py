@@ -28,11 +28,12 @@ from pathlib import Path
 import jsonschema
 import psutil
 
-from mpmatrix import START_METHODS, atomic, bench_workloads, environment, processes, results
+from mpmatrix import START_METHODS, atomic, bench_workloads, environment, files, processes, results
 from mpmatrix.environment import Environment
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'bench.schema.json'
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a figures file read: some kilobytes
 WORKER_TIMEOUT = 600.0  # seconds for one start method's workloads: a hang, not a slow machine
 GRACE_SECONDS = 3.0
 # Of a bench's budget, the share the workloads get: the rest is for starting the interpreters and
@@ -242,7 +243,7 @@ def validate(data, source='figures') -> None:
         where = '/'.join(map(str, errors[0].absolute_path)) or '(top level)'
         more = f' (and {len(errors) - 1} more)' if len(errors) > 1 else ''
         raise BenchError(f'{source}: does not follow the bench schema at {where}: '
-                         f'{errors[0].message}{more}')
+                         f'{results.shorten(errors[0].message)}{more}')
     env_id = Environment.from_dict(data['environment']).id
     if env_id != data['environment']['id']:
         raise BenchError(f'{source}: environment id {data["environment"]["id"]} does not match its '
@@ -294,8 +295,10 @@ def read(path) -> dict:
     """One figures file, validated."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding='utf-8'), parse_float=_finite,
+        data = json.loads(files.read_regular(path, MAX_FILE_BYTES).decode('utf-8'), parse_float=_finite,
                           parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
+    except files.Refused as error:
+        raise BenchError(f'{path}: {error}') from None
     except (OSError, ValueError) as error:  # unreadable, not UTF-8, not JSON, NaN, a key twice
         raise BenchError(f'{path}: not a readable JSON file: {error}') from None
     except RecursionError:

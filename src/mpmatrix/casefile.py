@@ -7,18 +7,21 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
-import os
 import re
 import reprlib
-import stat
 import sys
 import sysconfig
 import warnings
 from pathlib import Path
 
+from mpmatrix import files
+
 NAME = re.compile(r'[a-z_][a-z0-9_]*\Z')
+RESERVED_NAMES = ('index',)
 NAME_RULE = 'a case name is a lowercase ASCII identifier, [a-z_][a-z0-9_]* (snake_case)'
 MAX_BYTES = 1_000_000
+REFUSED_BECAUSE = {'link': ': a case is a regular file, never a link to another file',
+                   'special': '', 'large': ': a case is a short script'}
 # pymdownx.snippets include marker: the site includes each case's source, so a case holding it
 # could make the site publish any file the build can read.
 SNIPPET_MARKER = '--8<--'
@@ -59,6 +62,8 @@ def name_problems(name: str) -> list:
     """Why ``name`` (a file name without ``.py``) cannot be a case's name: [] if it can."""
     if not NAME.match(name):
         return [f'{show(name)} is not a valid case name: {NAME_RULE}']
+    if name in RESERVED_NAMES:
+        return [f"{name!r} is reserved: the site's cases/{name}.html is its list of cases"]
     if is_stdlib_module(name):
         return [f'{name!r} is a standard-library module: cases/{name}.py would shadow it for every '
                 'case, since a script\'s own directory comes first on sys.path']
@@ -68,26 +73,11 @@ def name_problems(name: str) -> list:
 def read_text(path: Path) -> str:
     """The file's text; refuses a symlink, anything but a regular file, a huge file, non-UTF-8 text."""
     try:
-        info = os.lstat(path)
+        data = files.read_regular(path, MAX_BYTES)
+    except files.Refused as error:
+        raise Unreadable(f'{error}{REFUSED_BECAUSE[error.kind]}') from None
     except OSError as error:
         raise Unreadable(f'cannot read: {error.strerror}') from None
-    if stat.S_ISLNK(info.st_mode):
-        raise Unreadable('is a symbolic link: a case is a regular file, never a link to another file')
-    if not stat.S_ISREG(info.st_mode):
-        raise Unreadable('is not a regular file')
-    # O_NONBLOCK: should the file be swapped for a FIFO after lstat, opening it must not block.
-    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0) \
-        | getattr(os, 'O_BINARY', 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        raise Unreadable(f'cannot read: {error.strerror}') from None
-    with os.fdopen(descriptor, 'rb') as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise Unreadable('is not a regular file')
-        data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise Unreadable(f'is larger than {MAX_BYTES} bytes: a case is a short script')
     try:
         text = data.decode('utf-8-sig')  # a byte order mark is allowed, as Python allows it
     except UnicodeDecodeError as error:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import fastjsonschema
 
-from mpmatrix import atomic
+from mpmatrix import atomic, files
 from mpmatrix.environment import Environment
 
 # 2: stdout and stderr are capped per record (stdout_truncated, stderr_truncated).
@@ -28,6 +28,8 @@ READABLE_VERSIONS = (1, 2)
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'results.schema.json'
 # Characters of stdout (and of stderr) kept per record: its head and its tail.
 OUTPUT_LIMIT = 64 * 1024
+# A results file read: every environment of a CI run merged is some megabytes.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 # JSON's \ud800-\udfff escapes decode to lone surrogates: not text, and no UTF-8 writer takes one.
 LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
@@ -150,18 +152,18 @@ def _breaches(data, definition: str = None) -> list:
         _compiled_check(definition)(data)
     except fastjsonschema.JsonSchemaException as error:
         where = '/'.join(map(str, error.path[1:])) or '(top level)'
-        return _schema_errors(_validator(definition), data) or [f'at {where}: {_shorten(error.message)}']
+        return _schema_errors(_validator(definition), data) or [f'at {where}: {shorten(error.message)}']
     return []
 
 
 def _schema_errors(validator, data) -> list:
     """One line per breach; a message quoting a huge value is shortened."""
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
-    return [f"at {'/'.join(map(str, error.absolute_path)) or '(top level)'}: {_shorten(error.message)}"
+    return [f"at {'/'.join(map(str, error.absolute_path)) or '(top level)'}: {shorten(error.message)}"
             for error in errors]
 
 
-def _shorten(message: str, limit=300) -> str:
+def shorten(message: str, limit=300) -> str:
     return message if len(message) <= limit else f'{message[:limit]}... ({len(message):,} characters)'
 
 
@@ -266,8 +268,10 @@ def read(path) -> list:
     """Read one results file (one environment or a merge of many) into EnvironmentResults."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding='utf-8'), parse_float=_finite,
+        data = json.loads(files.read_regular(path, MAX_FILE_BYTES).decode('utf-8'), parse_float=_finite,
                           parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
+    except files.Refused as error:
+        raise ResultsError(f'{path}: {error}') from None
     except UnicodeDecodeError as error:
         raise ResultsError(f'{path}: not UTF-8: {error}') from None
     except json.JSONDecodeError as error:
@@ -369,7 +373,7 @@ def _valid(records: list) -> tuple:
     for record in records:
         errors = record_errors(dataclasses.asdict(record))
         if errors:
-            left_out.append(_shorten(f'{record.case!r}[{record.start_method!r}] {errors[0]}', 600))
+            left_out.append(shorten(f'{record.case!r}[{record.start_method!r}] {errors[0]}', 600))
         else:
             valid[record.key] = record
     return valid, left_out

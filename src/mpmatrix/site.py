@@ -28,6 +28,7 @@ import markupsafe
 import pygments
 import pygments.formatters
 import pygments.lexers
+import yaml
 
 from mpmatrix import START_METHODS, results
 from mpmatrix.catalog import FAMILIES, Case
@@ -57,6 +58,7 @@ GUIDES = ('fork-to-forkserver', 'linux-vs-macos-and-windows', 'works-everywhere'
 OUTPUT_SHOWN_CHARS = 4000
 OUTPUT_SHOWN_LINES = 60
 SAFE_LINK_SCHEMES = ('', 'http', 'https', 'mailto')
+SAFE_SOURCE_SCHEMES = ('',)  # an image from elsewhere would be fetched by every reader: relative only
 # What a browser's URL parser drops: tabs and newlines anywhere, C0 controls and spaces around.
 URL_IGNORED = re.compile('[\t\n\r]')
 URL_STRIPPED = ''.join(map(chr, range(0x21)))
@@ -136,6 +138,8 @@ def pages(catalog, environments: list) -> dict:
         evidence = case_evidence(case, envs, by_env)
         generated.update({output.full_path: output.text for runs in evidence.values()
                           for run in runs for output in run['outputs'] if output.full_path})
+        if f'cases/{case.name}.md' in generated:
+            raise SiteError(f'{case.path}: its page would replace the site\'s cases/{case.name}.md')
         generated[f'cases/{case.name}.md'] = render(
             'case.md.j2', case=case, row=row, titles=titles, methods=START_METHODS,
             family=FAMILY_LABELS[case.family], direction=DIRECTION_LABELS[case.direction],
@@ -195,8 +199,24 @@ def _no_controls(value):
 
 
 def front_matter_string(value: str) -> markupsafe.Markup:
-    """A YAML string for the page's front matter; themes insert the title as HTML, so escape it."""
-    return markupsafe.Markup(json.dumps(html.escape(str(value))))
+    """A YAML string for the page's front matter; themes insert the title as HTML, so escape it.
+
+    Every character but printable ASCII is written as an escape YAML reads: ``\\U0001f600``, as
+    YAML reads no surrogate pair (JSON's ``\\ud83d\\ude00``), and a front matter that does not
+    parse would be shown as the page's text, Markdown and all.
+    """
+    escaped = html.escape(str(value))
+    text = '"' + ''.join(_yaml_escape(character) for character in escaped) + '"'
+    if yaml.safe_load(text) != escaped:
+        raise SiteError(f'cannot write {escaped!r} as a YAML string')
+    return markupsafe.Markup(text)
+
+
+def _yaml_escape(character: str) -> str:
+    if ' ' <= character <= '~':
+        return '\\' + character if character in '"\\' else character
+    code = ord(character)
+    return f'\\u{code:04x}' if code < 0x10000 else f'\\U{code:08x}'
 
 
 def json_for_html(value, indent=None) -> str:
@@ -520,18 +540,22 @@ class _NoRawHtml(markdown.Extension):
 class _SafeLinks(markdown.treeprocessors.Treeprocessor):
     def run(self, root):
         for element in root.iter():
-            for attribute in ('href', 'src'):
+            for attribute, allowed in (('href', SAFE_LINK_SCHEMES), ('src', SAFE_SOURCE_SCHEMES)):
                 value = element.get(attribute)
-                if value is not None and _link_scheme(value) not in SAFE_LINK_SCHEMES:
+                if value is not None and _link_scheme(value) not in allowed:
                     del element.attrib[attribute]
 
 
 def _link_scheme(value: str) -> str:
     """The scheme a browser reads in a link: after decoding its character references, which the
     page keeps (``&#106;avascript:``), and dropping the tabs and newlines a browser ignores
-    (``jav&#x09;ascript:``). None for a link that does not parse (``http://[``)."""
+    (``jav&#x09;ascript:``); ``'//'`` for one to another host with the page's own scheme
+    (``//host``, ``/\\host``: a browser reads a backslash as a slash); None for a link that does
+    not parse (``http://[``)."""
     text = html.unescape(value.replace(markdown.util.AMP_SUBSTITUTE, '&'))
     text = URL_IGNORED.sub('', text).strip(URL_STRIPPED)
+    if text.replace('\\', '/').startswith('//'):
+        return '//'
     try:
         return urllib.parse.urlsplit(text).scheme.lower()
     except ValueError:
