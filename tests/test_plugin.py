@@ -99,6 +99,18 @@ def test_the_plugin_works_without_xdist(pytester):
     result.stdout.fnmatch_lines([f'mpmatrix: 3 record(s) written to {path} (it now holds 3)'])
 
 
+def test_names_found_in_the_results_directory_reach_the_terminal_escaped(pytester):
+    """A results directory someone hands you is untrusted: a leftover's name may hold escapes."""
+    path = recording_session(pytester)
+    path.parent.mkdir()
+    (path.parent / f'.{path.name}.\x1b]0;pwned\x07\x1b[31mx.tmp').touch()
+    result = pytester.runpytest_subprocess('-p', 'no:xdist', '-p', 'no:cacheprovider')
+    result.assert_outcomes(passed=3)
+    output = result.stdout.str()
+    assert f'by an interrupted write: .{path.name}.\\x1b]0;pwned\\x07\\x1b[31mx.tmp' in output
+    assert '\x1b]0;' not in output and '\x07' not in output
+
+
 def test_a_narrowed_run_says_what_it_wrote_and_what_the_file_holds(pytester):
     path = recording_session(pytester)
     pytester.runpytest_subprocess('-p', 'no:cacheprovider').assert_outcomes(passed=3)

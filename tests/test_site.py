@@ -96,7 +96,7 @@ def hostile_environment():
 def test_hostile_titles_and_results_are_escaped_everywhere_they_land(tmp_path):
     text = GOOD.replace('A good case', HOSTILE_TITLE).replace(
         'It explains itself.', 'It explains <b>bold</b> <img src=x onerror=alert(2)> itself.\n\n'
-        '[a link](javascript:alert(3))')
+        '[a link](javascript:alert(3))\n\n```{ .python #"><script>alert(8)</script><x }\nx = 1\n```')
     root = project(tmp_path, {'queue_result': text}, [hostile_environment()])
     site_dir, completed = mkdocs_build(root)
     assert completed.returncode == 0, completed.stderr
@@ -328,13 +328,13 @@ So use a queue.
 def test_a_link_a_browser_would_read_as_unsafe_is_dropped(link):
     """The page keeps character references as they are, and the browser decodes them."""
     html = site.explanation(f'See [the docs]({link}) and ![a picture]({link}).').before
-    assert html == '<p>See <a>the docs</a> and <img alt="a picture" />.</p>'
+    assert html == '<p>See <a>the docs</a> and <img alt="a picture">.</p>'
 
 
 def test_an_image_only_from_beside_the_page():
     """An image elsewhere would be fetched by every reader, from a site meant to be read offline."""
     html = site.explanation('![far](https://tracker.example/p.png) ![near](diagram.svg)').before
-    assert html == '<p><img alt="far" /> <img alt="near" src="diagram.svg" /></p>'
+    assert html == '<p><img alt="far"> <img alt="near" src="diagram.svg"></p>'
 
 
 @pytest.mark.parametrize('title', ['\U0001d465 [hover](https://e.org){: onmouseover=alert(1) }',
@@ -344,6 +344,16 @@ def test_a_title_is_front_matter_yaml_reads_back(title):
     front matter unreadable, and mkdocs then showed it as the page's text, Markdown and all."""
     text = site.front_matter_string(title)
     assert text.isascii() and yaml.safe_load(text) == html_escape(title)
+
+
+@pytest.mark.parametrize('fence', ['{ .python #"><script>alert(1)</script><x }',
+                                   '{ .python ."><script>alert(1)</script><x }'])
+def test_a_code_fence_s_attributes_cannot_open_markup(fence):
+    """pymdownx writes a fence's id and classes into its HTML unescaped; the explanation's HTML
+    goes through an allow-list, which keeps the code and drops the rest."""
+    html = site.explanation(f'Text.\n\n```{fence}\nx = 1\n```\n').before
+    assert '<script' not in html and 'alert' not in html and ' id=' not in html
+    assert '<span class="n">x</span>' in html
 
 
 def test_safe_links_are_kept():

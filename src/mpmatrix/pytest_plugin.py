@@ -194,7 +194,7 @@ def _write_results(session) -> None:
         if update.set_aside else []
     if update.removed_temporaries:
         lines.append((f'mpmatrix: removed {len(update.removed_temporaries)} temporary file(s) left '
-                      f'by an interrupted write: {", ".join(update.removed_temporaries)}', {}))
+                      f'by an interrupted write: {printable(", ".join(update.removed_temporaries))}', {}))
     lines += [(f'mpmatrix: invalid record left out: {printable(why)}', {'red': True})
               for why in update.left_out]
     lines.append((f'mpmatrix: {update.written} record(s) written to {update.path} '

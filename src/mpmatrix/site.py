@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 import markdown
 import markupsafe
+import nh3
 import pygments
 import pygments.formatters
 import pygments.lexers
@@ -59,6 +60,13 @@ OUTPUT_SHOWN_CHARS = 4000
 OUTPUT_SHOWN_LINES = 60
 SAFE_LINK_SCHEMES = ('', 'http', 'https', 'mailto')
 SAFE_SOURCE_SCHEMES = ('',)  # an image from elsewhere would be fetched by every reader: relative only
+# What a docstring's Markdown makes (Python-Markdown with admonitions and tables, code fences
+# highlighted by Pygments): anything else in an explanation's HTML, ids included, is dropped.
+EXPLANATION_TAGS = {'a', 'blockquote', 'br', 'code', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+                    'hr', 'img', 'li', 'ol', 'p', 'pre', 'span', 'strong', 'table', 'tbody', 'td',
+                    'th', 'thead', 'tr', 'ul'}
+EXPLANATION_ATTRIBUTES = {'*': {'class'}, 'a': {'href', 'title'}, 'img': {'alt', 'src', 'title'},
+                          'td': {'style'}, 'th': {'style'}}  # style: a table column's text-align
 # What a browser's URL parser drops: tabs and newlines anywhere, C0 controls and spaces around.
 URL_IGNORED = re.compile('[\t\n\r]')
 URL_STRIPPED = ''.join(map(chr, range(0x21)))
@@ -608,7 +616,16 @@ def _fragment_html(converter, elements) -> markupsafe.Markup:
     text = converter.serializer(wrapper)[len('<div>'):-len('</div>')]
     for processor in converter.postprocessors:
         text = processor.run(text)
-    return markupsafe.Markup(text.strip())
+    return _sanitized(text.strip())
+
+
+def _sanitized(text: str) -> markupsafe.Markup:
+    """An explanation's HTML through an allow-list (nh3, the Ammonia sanitizer). Extensions that
+    write HTML themselves escape what they take from the docstring, or do not: pymdownx wrote a
+    code fence's ``{ #id }`` as it was, ``"><script>`` included."""
+    return markupsafe.Markup(nh3.clean(
+        text, tags=EXPLANATION_TAGS, attributes=EXPLANATION_ATTRIBUTES, link_rel=None,
+        url_schemes=set(SAFE_LINK_SCHEMES) - {''}, filter_style_properties={'text-align'}))
 
 
 def explanation(text: str) -> Explanation:
@@ -616,7 +633,7 @@ def explanation(text: str) -> Explanation:
                                               'pymdownx.highlight', _NoRawHtml()])
     mechanisms = _Mechanisms(converter)
     converter.treeprocessors.register(mechanisms, 'mechanisms', -10)
-    before = markupsafe.Markup(converter.convert(text))
+    before = _sanitized(converter.convert(text))
     if mechanisms.found is None:
         return Explanation(before, {})
     items, after = mechanisms.found
