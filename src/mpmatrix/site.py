@@ -5,9 +5,10 @@ here. Everything a case or a results file contains is untrusted: the templates
 autoescape every value, and put such values only inside HTML blocks that the
 page's Markdown takes whole without reading (``RawHtmlBlocks``). The docstring
 explanations are Markdown; they are rendered here with raw HTML and unsafe link
-schemes turned off, and the case's source is read by the harness itself (a
-regular file inside the case directory, never a symlink), highlighted and
-escaped by Pygments.
+schemes turned off, then put through an allow-list of tags and attributes (an
+extension may write HTML of its own). The case's source is read by the harness
+itself (a regular file inside the case directory, never a symlink), highlighted
+and escaped by Pygments.
 """
 from __future__ import annotations
 
