@@ -7,11 +7,13 @@ import re
 
 import pytest
 
-from mpmatrix import cli
+from mpmatrix import cli, results
 from mpmatrix.catalog import CaseError, load_case
+from mpmatrix.results import EnvironmentResults
 
 from .conftest import ROOT
-from .test_catalog import GOOD, write_case
+from .test_catalog import GOOD, environment, write_case
+from .test_results import record
 
 
 def test_run_prints_a_table(capsys):
@@ -135,7 +137,7 @@ def test_a_half_edited_template_is_still_rejected(tmp_path):
 
 
 @pytest.mark.parametrize('name', ['ünï_case', '1digit_name', 'with space', 'dash-name', 'Upper',
-                                  'queue'])
+                                  'queue', '_hidden'])  # the catalogue skips _hidden.py
 def test_new_refuses_a_name_that_is_not_a_case_name(tmp_path, capsys, name):
     assert cli.main(['new', name, '--family', 'managers', '--direction', 'child-to-parent',
                      '--cases', str(tmp_path)]) == 2
@@ -145,9 +147,10 @@ def test_new_refuses_a_name_that_is_not_a_case_name(tmp_path, capsys, name):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_new_refuses_a_title_that_would_break_the_file(tmp_path, capsys):
+@pytest.mark.parametrize('title', ['Oops"""\nimport os', '--8<-- "/etc/passwd"'])
+def test_new_refuses_a_title_that_would_break_the_file(tmp_path, capsys, title):
     assert cli.main(['new', 'fine_name', '--family', 'managers', '--direction', 'child-to-parent',
-                     '--title', 'Oops"""\nimport os', '--cases', str(tmp_path)]) == 2
+                     '--title', title, '--cases', str(tmp_path)]) == 2
     assert 'the title is one line of printable text' in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -171,3 +174,20 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert cli.main(['run', str(broken)]) == 2
     assert capsys.readouterr().err.startswith(f'error: {broken}: syntax error at line 1')
     assert cli.main(['merge', str(tmp_path), '-o', os.devnull]) == 2
+
+
+def test_an_output_that_is_not_a_regular_file_is_one_clear_line(tmp_path, capsys):
+    """As root, os.replace would put a file where a device such as /dev/null was."""
+    results_dir = tmp_path / 'results'
+    results.write(results_dir / 'x.json', [EnvironmentResults(environment(), [record()])])
+    (tmp_path / 'folder').mkdir()
+    (tmp_path / 'link.json').symlink_to(tmp_path / 'elsewhere.json')
+    for target in ('folder', 'link.json'):
+        assert cli.main(['merge', str(results_dir), '-o', str(tmp_path / target)]) == 2
+        err = capsys.readouterr().err
+        assert err == f'error: {tmp_path / target} exists and is not a regular file: not replaced\n'
+    assert not (tmp_path / 'elsewhere.json').exists() and (tmp_path / 'link.json').is_symlink()
+    assert not list(tmp_path.glob('.*.lock'))
+    assert cli.main(['summary', str(results_dir), '--append', str(tmp_path / 'folder')]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and 'Is a directory' in err and err.count('\n') == 1

@@ -514,3 +514,15 @@ def test_the_budgets_of_a_33_environment_site_hold():
                                env={**os.environ, **QUIET})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert 'OVER' not in completed.stdout
+
+
+def test_an_explanation_keeps_its_own_classes_only():
+    """The theme's classes are not the docstring's: md-consent__overlay is a full-page fixed panel."""
+    explained = site.explanation('Text.\n\n!!! md-consent__overlay "This site has moved"\n'
+                                 '    [Sign in](https://evil.example/login).\n\n'
+                                 '!!! warning "Careful"\n    Body.\n\n'
+                                 '```{.python .md-dialog}\nx = 1\n```\n')
+    assert 'md-' not in explained.before
+    assert '<div class="admonition">' in explained.before
+    assert '<div class="admonition warning">' in explained.before
+    assert '<span class="n">x</span> <span class="o">=</span>' in explained.before

@@ -13,6 +13,7 @@ import datetime
 import glob
 import os
 import secrets
+import stat
 from pathlib import Path
 
 LOCK_TIMEOUT = 300  # seconds; the lock is held for one read and one write of a results file
@@ -24,6 +25,9 @@ def locked(path):
     import filelock  # only where a file is written: the pytest workers skip its 35 ms import
 
     path = Path(path)
+    if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+        # os.replace would put a file where a directory, a device (/dev/null) or a link was
+        raise FileExistsError(f'{path} exists and is not a regular file: not replaced')
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(path.with_name(f'.{path.name}.lock')), timeout=LOCK_TIMEOUT)
     try:

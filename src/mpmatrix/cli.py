@@ -108,7 +108,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (catalog.CaseError, results.ResultsError, FileNotFoundError, FileExistsError) as error:
+    except (catalog.CaseError, results.ResultsError, OSError) as error:
         print(f'error: {casefile.printable(str(error))}', file=sys.stderr)
         return 2
 
@@ -197,8 +197,10 @@ def cmd_new(args) -> int:
     path = args.cases / f'{args.name}.py'
     problems = casefile.name_problems(args.name)
     title = args.title or args.name.replace('_', ' ').capitalize()
-    if not title.strip() or not title.isprintable() or '"""' in title or '\\' in title:
-        problems.append('the title is one line of printable text, without """ or backslashes')
+    if not title.strip() or not title.isprintable() or '"""' in title or '\\' in title \
+            or casefile.SNIPPET_MARKER in title:
+        problems.append('the title is one line of printable text, without """, backslashes or '
+                        f'{casefile.SNIPPET_MARKER}')
     if problems:
         raise catalog.CaseError(path, problems)
     text = string.Template(TEMPLATE.read_text(encoding='utf-8')).substitute(

@@ -30,6 +30,7 @@ import nh3
 import pygments
 import pygments.formatters
 import pygments.lexers
+import pygments.token
 import yaml
 
 from mpmatrix import START_METHODS, results
@@ -66,8 +67,16 @@ SAFE_SOURCE_SCHEMES = ('',)  # an image from elsewhere would be fetched by every
 EXPLANATION_TAGS = {'a', 'blockquote', 'br', 'code', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
                     'hr', 'img', 'li', 'ol', 'p', 'pre', 'span', 'strong', 'table', 'tbody', 'td',
                     'th', 'thead', 'tr', 'ul'}
-EXPLANATION_ATTRIBUTES = {'*': {'class'}, 'a': {'href', 'title'}, 'img': {'alt', 'src', 'title'},
+EXPLANATION_ATTRIBUTES = {'a': {'href', 'title'}, 'img': {'alt', 'src', 'title'},
                           'td': {'style'}, 'th': {'style'}}  # style: a table column's text-align
+# Classes only the explanation's own: the theme's (md-dialog, md-consent__overlay) are position:fixed.
+ADMONITION_TYPES = {'note', 'abstract', 'summary', 'tldr', 'info', 'todo', 'tip', 'hint', 'important',
+                    'success', 'check', 'done', 'question', 'help', 'faq', 'warning', 'caution',
+                    'attention', 'failure', 'fail', 'missing', 'danger', 'error', 'bug', 'example',
+                    'quote', 'cite'}
+EXPLANATION_CLASSES = {'div': {'admonition', 'highlight', 'mechanism', *ADMONITION_TYPES},
+                       'p': {'admonition-title'},
+                       'span': {'filename', *filter(None, pygments.token.STANDARD_TYPES.values())}}
 # What a browser's URL parser drops: tabs and newlines anywhere, C0 controls and spaces around.
 URL_IGNORED = re.compile('[\t\n\r]')
 URL_STRIPPED = ''.join(map(chr, range(0x21)))
@@ -626,7 +635,8 @@ def _sanitized(text: str) -> markupsafe.Markup:
     code fence's ``{ #id }`` as it was, ``"><script>`` included."""
     return markupsafe.Markup(nh3.clean(
         text, tags=EXPLANATION_TAGS, attributes=EXPLANATION_ATTRIBUTES, link_rel=None,
-        url_schemes=set(SAFE_LINK_SCHEMES) - {''}, filter_style_properties={'text-align'}))
+        allowed_classes=EXPLANATION_CLASSES, url_schemes=set(SAFE_LINK_SCHEMES) - {''},
+        filter_style_properties={'text-align'}))
 
 
 def explanation(text: str) -> Explanation:
