@@ -463,3 +463,21 @@ def test_resource_tracker_warnings_are_recognised():
               'resource_tracker: There appear to be 1 leaked shared_memory objects to clean up '
               'at shutdown\n')
     assert leaks.tracker_warnings(stderr) == ['1 shared_memory']
+
+
+def test_a_process_in_the_middle_of_exec_is_described_once_it_has_a_command_line(monkeypatch):
+    """A daemon started as `setsid sleep 60` execs twice; read during the second execve, its
+    command line was empty and the report said `pid 12034 ()`."""
+    command_lines = iter([[], [], ['sleep', '60']])
+
+    class Process:
+        def __init__(self, pid):
+            self.pid = pid
+
+        def cmdline(self):
+            return next(command_lines)
+
+    monkeypatch.setattr(processes.psutil, 'Process', Process)
+    assert processes.describe(12034) == 'pid 12034 (sleep 60)'
+    monkeypatch.setattr(Process, 'cmdline', lambda self: [])  # a zombie's stays empty
+    assert processes.describe(12034, attempts=3) == 'pid 12034'

@@ -397,8 +397,16 @@ def reap_orphans(pids, keep: int = None) -> set:
     return reaped
 
 
-def describe(pid: int) -> str:
+def describe(pid: int, attempts: int = 20) -> str:
+    """``pid 12 (sleep 60)``. A process in the middle of execve shows an empty command line (a
+    SIGSTOP takes effect only once the call returns), so an empty one is read again, briefly."""
     try:
-        return f'pid {pid} ({" ".join(psutil.Process(pid).cmdline())[:120]})'
+        process = psutil.Process(pid)
+        for _ in range(attempts):
+            command = process.cmdline()
+            if command:
+                return f'pid {pid} ({" ".join(command)[:120]})'
+            time.sleep(0.005)
     except psutil.Error:
-        return f'pid {pid}'
+        pass
+    return f'pid {pid}'
