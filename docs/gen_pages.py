@@ -8,7 +8,7 @@ from pathlib import Path
 
 import mkdocs_gen_files
 
-from mpmatrix import casefile, costs_page, results, site
+from mpmatrix import costs_page, results, site, untrusted
 from mpmatrix.catalog import CaseError, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ EDITED_AS = {'matrix.md': 'matrix.md.j2', 'cases/index.md': 'cases_index.md.j2',
 
 
 def fail(message):
-    print(f'mpmatrix site: {casefile.printable(message)}', file=sys.stderr)
+    print(f'mpmatrix site: {untrusted.printable(message)}', file=sys.stderr)
     sys.exit(1)
 
 

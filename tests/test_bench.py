@@ -164,7 +164,7 @@ def test_reading_refuses_what_makes_no_sense(tmp_path, document, change, message
     ('{"schema_version": 1, "schema_version": 1}', 'appears twice'),
     ('{"duration": NaN}', 'not a JSON number'),
     ('{"duration": 1e999}', 'too large'),
-    ('{"figures": [', 'not a readable JSON file'),
+    ('{"figures": [', 'not valid JSON'),
     ('[' * 100_000 + ']' * 100_000, 'nested too deeply'),
     ('{"schema_version": 1, "machine": {"cpu": "x\\udcff"}}', 'at machine/cpu: a lone surrogate'),
 ])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from mpmatrix import START_METHODS, runner
-from mpmatrix.casefile import printable
 from mpmatrix.catalog import load_catalog
 from mpmatrix.results import Record
+from mpmatrix.untrusted import printable
 
 from .conftest import ROOT
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import math
 import os
 import platform
 import statistics
@@ -28,7 +27,7 @@ from pathlib import Path
 import jsonschema
 import psutil
 
-from mpmatrix import START_METHODS, atomic, bench_workloads, environment, files, processes, results
+from mpmatrix import START_METHODS, atomic, bench_workloads, environment, processes, results, untrusted
 from mpmatrix.environment import Environment
 
 SCHEMA_VERSION = 1
@@ -273,40 +272,13 @@ def write(directory, document: dict) -> Path:
     return path
 
 
-def _refuse_constant(name):
-    raise ValueError(f'{name} is not a JSON number')
-
-
-def _refuse_duplicate_keys(pairs):
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        raise ValueError('a key appears twice in one object')
-    return data
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f'{text} is too large for a number')
-    return number
-
-
 def read(path) -> dict:
     """One figures file, validated."""
     path = Path(path)
     try:
-        data = json.loads(files.read_regular(path, MAX_FILE_BYTES).decode('utf-8'), parse_float=_finite,
-                          parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
-    except files.Refused as error:
+        data = untrusted.read_json(path, MAX_FILE_BYTES)
+    except untrusted.Unreadable as error:
         raise BenchError(f'{path}: {error}') from None
-    except (OSError, ValueError) as error:  # unreadable, not UTF-8, not JSON, NaN, a key twice
-        raise BenchError(f'{path}: not a readable JSON file: {error}') from None
-    except RecursionError:
-        raise BenchError(f'{path}: nested too deeply to be figures') from None
-    where = results.lone_surrogate_at(data)
-    if where:
-        raise BenchError(f'{path}: at {where}: a lone surrogate (an escape from \\ud800 to \\udfff) '
-                         'is not text')
     if isinstance(data, dict) and isinstance(data.get('schema_version'), int) \
             and data['schema_version'] != SCHEMA_VERSION:
         raise BenchError(f'{path}: schema_version {data["schema_version"]} is not one this mpmatrix '

@@ -14,7 +14,7 @@ import sysconfig
 import warnings
 from pathlib import Path
 
-from mpmatrix import files
+from mpmatrix import untrusted
 
 NAME = re.compile(r'[a-z][a-z0-9_]*\Z')
 RESERVED_NAMES = ('index',)
@@ -29,10 +29,6 @@ SNIPPET_MARKER = '--8<--'
 # Tab, newlines and form feed are allowed; bidirectional overrides would show readers other code
 # than Python runs (CVE-2021-42574).
 CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
-# What a \ud800-\udfff escape evaluates to: not text.
-LONE_SURROGATE = re.compile('[\ud800-\udfff]')
-# Never written raw to a terminal (tab and newline are).
-TERMINAL_UNSAFE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
 # Twice the longest explanation in the catalogue; the site renders it as Markdown, whose time
 # grows with the square of some inputs ('[' * 8000 takes 7 s).
 MAX_DOCSTRING = 8_000
@@ -52,13 +48,6 @@ def show(value) -> str:
     return _show.repr(value)
 
 
-def printable(text: str) -> str:
-    """Untrusted text for a terminal: control and bidirectional characters (a file's name may hold
-    them) written as Python escapes, ``\\x1b``."""
-    return TERMINAL_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
-                               text)
-
-
 def name_problems(name: str) -> list:
     """Why ``name`` (a file name without ``.py``) cannot be a case's name: [] if it can."""
     if not NAME.match(name):
@@ -74,8 +63,8 @@ def name_problems(name: str) -> list:
 def read_text(path: Path) -> str:
     """The file's text; refuses a symlink, anything but a regular file, a huge file, non-UTF-8 text."""
     try:
-        data = files.read_regular(path, MAX_BYTES)
-    except files.Refused as error:
+        data = untrusted.read_regular(path, MAX_BYTES)
+    except untrusted.Refused as error:
         raise Unreadable(f'{error}{REFUSED_BECAUSE[error.kind]}') from None
     except OSError as error:
         raise Unreadable(f'cannot read: {error.strerror}') from None
@@ -121,9 +110,10 @@ def escaped_text_problems(docstring: str, literals: dict) -> list:
     problems = []
     for name, value in [('the docstring', docstring), *sorted(literals.items())]:
         for text in _strings(value):
-            found = CONTROL_CHARACTER.search(text) or LONE_SURROGATE.search(text)
+            found = CONTROL_CHARACTER.search(text) or untrusted.LONE_SURROGATE.search(text)
             if found:
-                kind = 'a lone surrogate' if LONE_SURROGATE.match(found.group()) else 'the control character'
+                kind = ('a lone surrogate' if untrusted.LONE_SURROGATE.match(found.group())
+                        else 'the control character')
                 problems.append(f'{name} holds {kind} U+{ord(found.group()):04X}, written as an '
                                 'escape: a case is plain text')
                 break

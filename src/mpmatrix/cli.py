@@ -19,6 +19,7 @@ from mpmatrix import (
     results,
     runner,
     summary,
+    untrusted,
 )
 
 TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
     try:
         return args.handler(args)
     except (catalog.CaseError, results.ResultsError, OSError) as error:
-        print(f'error: {casefile.printable(str(error))}', file=sys.stderr)
+        print(f'error: {untrusted.printable(str(error))}', file=sys.stderr)
         return 2
 
 
@@ -165,7 +166,7 @@ def cmd_list(args) -> int:
                   for word in vocabulary]
         print(f'by {key}:\n' + '\n'.join(_packed(counts, ', ', indent=2)))
     for error in loaded.errors:
-        print(f'error: {casefile.printable(str(error))}', file=sys.stderr)
+        print(f'error: {untrusted.printable(str(error))}', file=sys.stderr)
     return 1 if loaded.errors else 0
 
 

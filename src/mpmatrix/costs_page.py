@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import html
 import io
-import re
 
-from mpmatrix import START_METHODS, bench
+from mpmatrix import START_METHODS, bench, untrusted
 
 PAGE = 'costs.md'
 CHARTS = 'costs'  # the SVGs: costs/<figure>.svg
@@ -20,9 +19,6 @@ CHARTS = 'costs'  # the SVGs: costs/<figure>.svg
 METHOD_COLOURS = {'fork': '#E69F00', 'spawn': '#0072B2', 'forkserver': '#009E73'}
 OS_LABELS = {'linux': 'Linux', 'macos': 'macOS', 'windows': 'Windows'}
 IMPLEMENTATION_LABELS = {'cpython': 'CPython', 'pypy': 'PyPy'}
-# C0 and C1 controls (an escape sequence can also start with U+009B), and the bidirectional
-# overrides that would show readers text in another order than it has (CVE-2021-42574).
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 TITLE = 'What each start method costs'
 
 INTRO = """\
@@ -148,7 +144,7 @@ def environment_label(env: dict) -> str:
 
 
 def _text(value) -> str:
-    return html.escape(CONTROLS.sub('\ufffd', str(value)))
+    return html.escape(untrusted.CONTROLS.sub('\ufffd', str(value)))
 
 
 def _number(value: float) -> str:

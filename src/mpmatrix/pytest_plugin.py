@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from mpmatrix import environment, leaks, processes, results, runner
-from mpmatrix.casefile import printable
 from mpmatrix.catalog import case_files
+from mpmatrix.untrusted import printable
 
 PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a report
 

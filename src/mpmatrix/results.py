@@ -11,13 +11,11 @@ import dataclasses
 import datetime
 import functools
 import json
-import math
-import re
 from pathlib import Path
 
 import fastjsonschema
 
-from mpmatrix import atomic, files
+from mpmatrix import atomic, untrusted
 from mpmatrix.environment import Environment
 
 # 2: stdout and stderr are capped per record (stdout_truncated, stderr_truncated).
@@ -30,8 +28,6 @@ SCHEMA_PATH = Path(__file__).with_name('schema') / 'results.schema.json'
 OUTPUT_LIMIT = 64 * 1024
 # A results file read: every environment of a CI run merged is some megabytes.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-# JSON's \ud800-\udfff escapes decode to lone surrogates: not text, and no UTF-8 writer takes one.
-LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 
 
 class ResultsError(Exception):
@@ -212,25 +208,6 @@ def validate(data, source='results') -> None:
             seen.add(key)
 
 
-def _refuse_constant(name):
-    raise ValueError(f'{name} is not a JSON number')
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f'{text} is too large for a number')
-    return number
-
-
-def _refuse_duplicate_keys(pairs):
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        keys = [key for key, _ in pairs]
-        raise ValueError(f'key {next(key for key in keys if keys.count(key) > 1)!r} appears twice')
-    return data
-
-
 def _upgrade(data):
     """Version 1 to the current shape: the truncation fields added, long output capped."""
     if not (isinstance(data, dict) and data.get('schema_version') == 1
@@ -247,45 +224,13 @@ def _upgrade(data):
     return {**data, 'schema_version': SCHEMA_VERSION}
 
 
-def lone_surrogate_at(data):
-    """Where in ``data`` (parsed JSON) a string or a key holds a lone surrogate, else None."""
-    pending = [(data, '')]
-    while pending:
-        value, where = pending.pop()
-        if isinstance(value, str) and LONE_SURROGATE.search(value):
-            return where or '(top level)'
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if LONE_SURROGATE.search(key):
-                    return f'{where}/{ascii(key)}'.lstrip('/')
-                pending.append((item, f'{where}/{key}'.lstrip('/')))
-        elif isinstance(value, list):
-            pending.extend((item, f'{where}/{index}'.lstrip('/')) for index, item in enumerate(value))
-    return None
-
-
 def read(path) -> list:
     """Read one results file (one environment or a merge of many) into EnvironmentResults."""
     path = Path(path)
     try:
-        data = json.loads(files.read_regular(path, MAX_FILE_BYTES).decode('utf-8'), parse_float=_finite,
-                          parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
-    except files.Refused as error:
+        data = untrusted.read_json(path, MAX_FILE_BYTES)
+    except untrusted.Unreadable as error:
         raise ResultsError(f'{path}: {error}') from None
-    except UnicodeDecodeError as error:
-        raise ResultsError(f'{path}: not UTF-8: {error}') from None
-    except json.JSONDecodeError as error:
-        raise ResultsError(f'{path}: not valid JSON (truncated?): {error}') from None
-    except ValueError as error:  # NaN, Infinity, a key twice
-        raise ResultsError(f'{path}: not valid JSON: {error}') from None
-    except RecursionError:
-        raise ResultsError(f'{path}: nested too deeply to be results') from None
-    except OSError as error:
-        raise ResultsError(f'{path}: cannot read: {error}') from None
-    where = lone_surrogate_at(data)
-    if where:
-        raise ResultsError(f'{path}: at {where}: a lone surrogate (an escape from \\ud800 to \\udfff) '
-                           'is not text')
     if isinstance(data, dict) and data.get('schema_version') not in READABLE_VERSIONS \
             and isinstance(data.get('schema_version'), int):
         raise ResultsError(f'{path}: schema_version {data["schema_version"]} is not one this mpmatrix '

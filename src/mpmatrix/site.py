@@ -33,7 +33,7 @@ import pygments.lexers
 import pygments.token
 import yaml
 
-from mpmatrix import START_METHODS, results
+from mpmatrix import START_METHODS, results, untrusted
 from mpmatrix.catalog import FAMILIES, Case
 
 DIRECTION_LABELS = {
@@ -81,9 +81,6 @@ EXPLANATION_CLASSES = {'div': {'admonition', 'highlight', 'mechanism', *ADMONITI
 URL_IGNORED = re.compile('[\t\n\r]')
 URL_STRIPPED = ''.join(map(chr, range(0x21)))
 EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
-# C0 and C1 controls (an escape sequence can also start with U+009B), and the bidirectional
-# overrides that would show readers text in another order than it has (CVE-2021-42574).
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 # The lines around HTML that the page's Markdown takes as it is (see RawHtmlBlocks).
 RAW_HTML_START = '<!-- mpmatrix: html -->'
 RAW_HTML_END = '<!-- /mpmatrix: html -->'
@@ -211,7 +208,7 @@ def render(template: str, **data) -> str:
 def _no_controls(value):
     """Control characters (Markdown's own placeholders use two) become U+FFFD in every value."""
     if isinstance(value, str):
-        cleaned = CONTROLS.sub('\ufffd', value)
+        cleaned = untrusted.CONTROLS.sub('\ufffd', value)
         return markupsafe.Markup(cleaned) if isinstance(value, markupsafe.Markup) else cleaned
     return value
 

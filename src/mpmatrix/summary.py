@@ -13,27 +13,24 @@ import collections
 import html
 import re
 
-from mpmatrix import START_METHODS
+from mpmatrix import START_METHODS, untrusted
 
 # GitHub takes at most 1 MiB of summary per step; leave room for the table itself.
 DETAILS_BUDGET = 600_000  # bytes of UTF-8
 REPORT_LIMIT = 1_000_000  # bytes of UTF-8: whole environments beyond it are left out
 OUTPUT_TAIL_CHARS = 3000
 ASCII_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
-# C0 and C1 controls (an escape sequence can also start with U+009B), and the bidirectional
-# overrides that would show readers text in another order than it has (CVE-2021-42574).
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 FAILED_MARK = '❌ '
 
 
 def inline(value) -> str:
     """Untrusted text made literal in Markdown: one line, every punctuation mark escaped."""
-    return ASCII_PUNCTUATION.sub(r'\\\1', ' '.join(CONTROLS.sub('', str(value)).split()))
+    return ASCII_PUNCTUATION.sub(r'\\\1', ' '.join(untrusted.CONTROLS.sub('', str(value)).split()))
 
 
 def text(value) -> str:
     """Untrusted text made literal inside an HTML element (control characters dropped)."""
-    return html.escape(CONTROLS.sub('', str(value)), quote=True)
+    return html.escape(untrusted.CONTROLS.sub('', str(value)), quote=True)
 
 
 def line(value) -> str:
