@@ -143,6 +143,8 @@ def spoiled(data, change):
     (lambda data: data['figures'].append(data['figures'][0]), 'appears twice'),
     (lambda data: data['environment'].update(python_version='9.9.9'), 'does not match its fields'),
     (lambda data: data['environment'].update(os='<b>x</b>'), 'does not follow the bench schema'),
+    (lambda data: data['environment'].update(recorded_at='<b>yesterday</b>'),
+     'does not follow the bench schema'),
     (lambda data: data['environment'].update(available_start_methods=['spawn'],
                                              default_start_method='spawn')
      if METHOD == 'fork' else data['environment'].update(available_start_methods=['fork']),

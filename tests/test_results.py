@@ -258,6 +258,17 @@ def test_an_impossible_record_is_refused(tmp_path, text_edit, message):
         results.read(path)
 
 
+def test_an_environment_recorded_at_a_time_that_is_not_one_is_refused(tmp_path):
+    """The environment's timestamp is shown on the site and in the summary: a date, or nothing."""
+    path = tmp_path / 'x.json'
+    when = '2026-11-26T01:00:00+00:00'
+    env = dataclasses.replace(environment(), recorded_at=when)
+    results.write(path, [EnvironmentResults(env, [record()])])
+    path.write_text(path.read_text().replace(f'"recorded_at": "{when}"', '"recorded_at": "<b>then</b>"', 1))
+    with pytest.raises(ResultsError, match='environment/recorded_at'):
+        results.read(path)
+
+
 def named_error(expected='error (RuntimeError)', error_type='RuntimeError', outcome='passed'):
     return Record(case='queue_result', start_method='spawn', expected=expected, verdict='error',
                   outcome=outcome, error_type=error_type)
