@@ -19,16 +19,22 @@ Both sides share the machine with whatever else runs on it: on a busy machine ru
 Both run with Python's bytecode cache, as an installed package has it: ``PYTHONDONTWRITEBYTECODE``
 is dropped from their environment (with it, every interpreter of the matrix would compile pytest,
 its plugins and the harness's observer anew, which says nothing about the harness).
+
+Ctrl-C or SIGTERM stops it: pytest is given time to stop its cases as it does on Ctrl-C, the bare
+loop starts no more runs and lets those under way end, and whatever is still running below the
+script is then killed.
 """
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +48,9 @@ except ImportError:  # Windows: wall time only
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 2
+# How long pytest may take to stop its cases once interrupted.
+STOP_SECONDS = 30
+STOPPING = threading.Event()  # set when interrupted: the bare loop starts no more runs
 
 
 def children_cpu() -> float:
@@ -60,13 +69,29 @@ def measured(function) -> tuple:
 
 def matrix(python: str) -> None:
     with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as results:
-        subprocess.run([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH),
-                        '--dist', 'worksteal', '-q', '-p', 'no:cacheprovider', '--results-dir', results],
-                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        # In a process group of its own, which an interruption reaches only through us, all of
+        # it at once (as Ctrl-C in a terminal reaches pytest and its workers).
+        pytest = subprocess.Popen([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH),
+                                   '--dist', 'worksteal', '-q', '-p', 'no:cacheprovider',
+                                   '--results-dir', results],
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=hasattr(os, 'killpg'))
+        try:
+            pytest.wait()
+        except KeyboardInterrupt:
+            if hasattr(os, 'killpg'):  # the harness takes SIGTERM as Ctrl-C, and stops its cases
+                os.killpg(pytest.pid, signal.SIGTERM)
+            try:
+                pytest.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass  # killed below, with whatever else is left
+            raise
 
 
 def bare_loop(python: str, runs: list) -> None:
     def run(case_and_method):
+        if STOPPING.is_set():
+            return
         case, method = case_and_method
         with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as workdir:
             try:
@@ -77,8 +102,22 @@ def bare_loop(python: str, runs: list) -> None:
                 pass  # counted like the matrix, which kills it at the same timeout
 
     with concurrent.futures.ThreadPoolExecutor(WIDTH) as pool:
-        list(pool.map(run, runs))
+        try:
+            list(pool.map(run, runs))
+        except KeyboardInterrupt:
+            # The runs not started yet return at once; those under way end on their own (killed,
+            # their multiprocessing objects would be left in /dev/shm), within their timeout.
+            STOPPING.set()
+            raise
     reap_orphans()
+
+
+def stop_everything() -> None:
+    processes.kill(lambda: set(processes.descendants(os.getpid())))
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(f'signal {signum}')
 
 
 def reap_orphans(timeout: float = 10.0) -> None:
@@ -101,6 +140,8 @@ def main(argv=None) -> int:
     parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
     args = parser.parse_args(argv)
     processes.become_subreaper()
+    if hasattr(signal, 'SIGTERM'):
+        signal.signal(signal.SIGTERM, _terminate)
     os.environ.pop('PYTHONDONTWRITEBYTECODE', None)  # for both sides (see above)
     catalog = load_catalog(ROOT / 'cases')
     methods = subprocess.run([args.python, '-c', 'import multiprocessing as m; '
@@ -111,12 +152,17 @@ def main(argv=None) -> int:
     times = {name: [] for name in sides}
     print(f'{len(runs)} case runs, {WIDTH} at a time, {args.turns} turns each, on {args.python} '
           f'({os.cpu_count()} CPUs, load average {_load()})', flush=True)
-    for turn in range(args.turns):
-        # Alternate which side goes first, so that neither always follows the other.
-        for name in (list(sides) if turn % 2 == 0 else list(sides)[::-1]):
-            wall, cpu = measured(sides[name])
-            times[name].append((wall, cpu))
-            print(f'turn {turn + 1}: {name:9} {wall:7.2f} s wall {cpu:7.2f} s CPU', flush=True)
+    try:
+        for turn in range(args.turns):
+            # Alternate which side goes first, so that neither always follows the other.
+            for name in (list(sides) if turn % 2 == 0 else list(sides)[::-1]):
+                wall, cpu = measured(sides[name])
+                times[name].append((wall, cpu))
+                print(f'turn {turn + 1}: {name:9} {wall:7.2f} s wall {cpu:7.2f} s CPU', flush=True)
+    except KeyboardInterrupt:
+        stop_everything()
+        print('interrupted: no ratio', file=sys.stderr)
+        return 130
     wall_ratio, cpu_ratio = (statistics.median(sample[index] for sample in times['matrix'])
                              / statistics.median(sample[index] for sample in times['bare loop'])
                              for index in (0, 1))

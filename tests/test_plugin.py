@@ -201,24 +201,34 @@ def test_placeholder():
     pass
 """
 WAITS_FOR_CTRL_C = """
+import pathlib
 import time
 
 
 def test_waits_for_ctrl_c():
-    time.sleep(120)
+    try:
+        time.sleep(120)
+    except KeyboardInterrupt:
+        pathlib.Path('interrupted').touch()
+        raise
 """
 
 
-@pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
 # With two workers, --dist loadfile keeps the four cases off the worker that waits.
-@pytest.mark.parametrize('xdist, signum', [
-    (['-p', 'no:xdist'], signal.SIGINT), (['-n', '1'], signal.SIGINT),
-    (['-n', '2', '--dist', 'loadfile'], signal.SIGINT),
-    (['-n', '2', '--dist', 'loadfile'], getattr(signal, 'SIGTERM', None)),
-], ids=['no-xdist', 'one-worker', 'two-workers', 'two-workers-sigterm'])
-def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, signum):
+TWO_WORKERS = ['-n', '2', '--dist', 'loadfile']
+
+
+@pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
+# With two workers the waiting test is under way when the signal comes, and must be interrupted.
+@pytest.mark.parametrize('xdist, signum, whole_group', [
+    (['-p', 'no:xdist'], signal.SIGINT, True), (['-n', '1'], signal.SIGINT, True),
+    (TWO_WORKERS, signal.SIGINT, True), (TWO_WORKERS, getattr(signal, 'SIGTERM', None), True),
+    (TWO_WORKERS, getattr(signal, 'SIGTERM', None), False),
+], ids=['no-xdist', 'one-worker', 'two-workers', 'two-workers-sigterm', 'two-workers-sigterm-to-pytest'])
+def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, signum, whole_group):
     """Issue #7: Ctrl-C after 67 passed tests wrote nothing (xdist workers' records were lost).
-    SIGTERM (``pkill``) is taken as Ctrl-C."""
+    SIGTERM (``pkill``) is taken as Ctrl-C, also when it reaches pytest alone (``kill PID``): it
+    passes it on to its workers, so that the test under way is interrupted, not killed later."""
     cases = ['a_case', 'b_case', 'c_case', 'd_case']
     # An xdist worker runs the last test of its queue only once it knows there is no next one:
     # the placeholder is that last test, so the four cases run while the other worker waits.
@@ -238,7 +248,10 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
             line = session.stdout.readline()
             assert line and time.monotonic() < deadline, ''.join(lines)
             lines.append(line)
-        os.killpg(session.pid, signum)  # Ctrl-C reaches the terminal's whole process group
+        if whole_group:
+            os.killpg(session.pid, signum)  # Ctrl-C reaches the terminal's whole process group
+        else:
+            session.send_signal(signum)
         output = ''.join(lines) + session.communicate(timeout=60)[0]
     finally:
         if session.poll() is None:
@@ -248,3 +261,5 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
     assert f'mpmatrix: 4 record(s) written to {path} (it now holds 4)' in output
     [entry] = results.read(path)
     assert sorted(record.case for record in entry.records) == cases
+    if xdist == TWO_WORKERS:
+        assert (pytester.path / 'interrupted').exists(), output
