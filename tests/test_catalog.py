@@ -445,7 +445,8 @@ def test_a_broken_case_does_not_stop_the_others(tmp_path):
     assert 'RELATED names unknown case(s): nowhere' in messages['dangling']
 
 
-@pytest.mark.parametrize('name', ['1digit_name', 'with space', 'ünï_case', 'dash-name', 'CamelCase'])
+@pytest.mark.parametrize('name', ['1digit_name', 'with space', 'ünï_case', 'dash-name', 'CamelCase',
+                                  'long' + '_name' * 20])  # 104 characters: results allow 100
 def test_a_case_name_must_be_a_lowercase_identifier(tmp_path, name):
     write_case(tmp_path, GOOD, name)
     [error] = load_catalog(tmp_path).errors

@@ -243,11 +243,13 @@ def test_two_sessions_updating_together_lose_nothing(tmp_path):
     (('"stdout": ""', '"stdout": "' + 'x' * (results.OUTPUT_LIMIT + 1) + '"'), 'records/0/stdout'),
     (('"stdout_truncated": null', '"stdout_truncated": 10'), 'records/0/stdout_truncated'),
     (('"case": "queue_result"', '"case": "1digit_name"'), 'records/0/case'),
+    (('"case": "queue_result"', '"case": "' + 'x' * 101 + '"'), 'records/0/case'),
     (('"expected": "propagates"', '"expected": "error (not a type)"'), 'records/0/expected'),
 ], ids=['nan', 'infinity', 'overflow', 'negative-duration', 'duplicate-key', 'passed-without-verdict',
         'passed-against-expectation', 'passed-with-problems', 'skipped-not-unavailable',
         'error-type-without-error', 'timed-out-not-hang', 'unknown-start-method', 'bad-timestamp',
-        'uncapped-stdout', 'short-truncated-length', 'case-not-identifier', 'bad-expectation'])
+        'uncapped-stdout', 'short-truncated-length', 'case-not-identifier', 'case-too-long',
+        'bad-expectation'])
 def test_an_impossible_record_is_refused(tmp_path, text_edit, message):
     path = tmp_path / 'x.json'
     results.write(path, [EnvironmentResults(environment(), [record()])])

@@ -109,8 +109,22 @@ def test_the_whole_report_stays_within_what_github_takes():
                           version=f'3.{minor}.0') for minor in range(8, 40)]
     markdown = summary.report(environments)
     assert len(markdown.encode('utf-8')) <= summary.REPORT_LIMIT
-    assert re.search(r'\d+ more environment\\\(s\\\) not shown here', markdown)
+    assert re.search(r'Not shown here, since the report would be longer than GitHub takes: '
+                     r'linux\\-x86\\_64\\-cpython\\-3\\.\d+\\.0, .* and \d+ more\\.', markdown)
     assert markdown.count('<details>') == markdown.count('</details>')
+
+
+def test_one_environment_too_long_to_show_does_not_crowd_out_the_others():
+    """A results file sorted first, with a table longer than the whole report may be (a huge
+    number of records), used to leave out every environment after it too."""
+    names = [f'case_{number:06}_' + 'x' * 80 for number in range(12_000)]
+    huge = entry(*[record(name, method='fork') for name in names], version='3.8.0')
+    markdown = summary.report([huge, entry(record(), version='3.13.0')])
+    assert len(markdown.encode('utf-8')) <= summary.REPORT_LIMIT
+    assert '## linux\\-x86\\_64\\-cpython\\-3\\.13\\.0' in markdown
+    assert '## linux\\-x86\\_64\\-cpython\\-3\\.8\\.0' not in markdown
+    assert markdown.endswith('Not shown here, since the report would be longer than GitHub takes: '
+                             'linux\\-x86\\_64\\-cpython\\-3\\.8\\.0\\. The results files have them all\\.')
 
 
 def test_long_output_is_cut_to_its_tail_and_the_report_to_what_github_takes():

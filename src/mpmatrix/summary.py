@@ -18,6 +18,8 @@ from mpmatrix import START_METHODS, untrusted
 # GitHub takes at most 1 MiB of summary per step; leave room for the table itself.
 DETAILS_BUDGET = 600_000  # bytes of UTF-8
 REPORT_LIMIT = 1_000_000  # bytes of UTF-8: whole environments beyond it are left out
+NOTE_NAMES = 20  # environments named in the note of those left out
+NOTE_ROOM = 4_000  # bytes kept for that note (ids are at most 120 characters)
 OUTPUT_TAIL_CHARS = 3000
 ASCII_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
 FAILED_MARK = '❌ '
@@ -44,16 +46,22 @@ def observed(record) -> str:
 
 
 def report(environments: list) -> str:
-    """The whole report for these EnvironmentResults, at most REPORT_LIMIT bytes."""
-    parts, budget, size = [], DETAILS_BUDGET, 0
-    for number, entry in enumerate(environments):
-        part, budget = environment_report(entry, budget)
-        size += len(part.encode('utf-8')) + 1
-        if size > REPORT_LIMIT:
-            parts.append(f'{len(environments) - number} more environment\\(s\\) not shown here: the '
-                         'report would be longer than GitHub takes; the results files have them all\\.')
-            break
+    """The whole report for these EnvironmentResults, at most REPORT_LIMIT bytes. An environment
+    that would not fit is left out, not those after it: one file cannot crowd out the others."""
+    parts, budget, size, left_out = [], DETAILS_BUDGET, 0, []
+    for entry in environments:
+        part, left = environment_report(entry, budget)
+        part_size = len(part.encode('utf-8')) + 1
+        if size + part_size > REPORT_LIMIT - NOTE_ROOM:
+            left_out.append(entry.environment.id)
+            continue
         parts.append(part)
+        budget, size = left, size + part_size
+    if left_out:
+        shown = ', '.join(inline(env_id) for env_id in left_out[:NOTE_NAMES])
+        more = f' and {len(left_out) - NOTE_NAMES} more' if len(left_out) > NOTE_NAMES else ''
+        parts.append(f'Not shown here, since the report would be longer than GitHub takes: {shown}{more}\\. '
+                     'The results files have them all\\.')
     return '\n'.join(parts)
 
 
