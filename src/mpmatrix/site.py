@@ -302,48 +302,70 @@ def outcome_counts(entry) -> dict:
     return {'passed': counts['passed'], 'failed': counts['failed'], 'skipped': counts['skipped']}
 
 
-def version_label(env, neighbours) -> str:
-    """``3.11`` unless another environment of the group shares it, then ``3.11.5``."""
-    minor = '.'.join(env.python_version.split('.')[:2])
-    shared = sum(1 for other in neighbours if other.python_version.startswith(minor + '.'))
-    return (env.python_version if shared > 1 else minor) + ('t' if env.free_threaded else '')
+def version_labels(envs: list) -> dict:
+    """Environment id -> ``3.11``, or ``3.11.5`` where another of ``envs`` shares the minor version."""
+    minors = {env.id: '.'.join(env.python_version.split('.')[:2]) for env in envs}
+    shared = collections.Counter(minors.values())
+    return {env.id: (env.python_version if shared[minors[env.id]] > 1 else minors[env.id])
+            + ('t' if env.free_threaded else '') for env in envs}
 
 
-def version_ranges(envs: list, hits: set) -> str:
-    """Consecutive versions (of those seen) collapsed: '3.8–3.10, 3.12+'; '' when all of them."""
-    flags = [env.id in hits for env in envs]
-    if all(flags):
+@dataclasses.dataclass
+class Group:
+    """The environments of one implementation on one OS, in version order."""
+
+    envs: list
+    labels: list  # each one's version label
+    positions: dict  # environment id -> index in envs
+
+
+def grouped(envs: list) -> dict:
+    """Implementation label -> OS -> Group, in the order of ``envs``."""
+    members = collections.OrderedDict()
+    for env in envs:
+        by_os = members.setdefault(implementation_label(env), collections.OrderedDict())
+        by_os.setdefault(env.os, []).append(env)
+    groups = collections.OrderedDict()
+    for label, by_os in members.items():
+        groups[label] = collections.OrderedDict()
+        for os_name, group in by_os.items():
+            labels = version_labels(group)
+            groups[label][os_name] = Group(group, [labels[env.id] for env in group],
+                                           {env.id: index for index, env in enumerate(group)})
+    return groups
+
+
+def version_ranges(group: Group, hits: set) -> str:
+    """Consecutive versions (of those seen) collapsed: '3.8–3.10, 3.12+'; '' when all of them.
+    In time linear in the hits, not in the group: a cell may have as many outcomes as environments."""
+    positions = sorted(group.positions[env_id] for env_id in hits if env_id in group.positions)
+    if len(positions) == len(group.envs):
         return ''
-    spans, start = [], None
-    for index, flag in enumerate(flags + [False]):
-        if flag and start is None:
-            start = index
-        elif not flag and start is not None:
-            spans.append((start, index - 1))
-            start = None
-    labels = [version_label(env, envs) for env in envs]
+    spans = []
+    for position in positions:
+        if spans and spans[-1][1] == position - 1:
+            spans[-1][1] = position
+        else:
+            spans.append([position, position])
+    last_one, labels = len(group.envs) - 1, group.labels
     texts = []
     for first, last in spans:
-        if first == last:
-            texts.append(labels[first] if last < len(envs) - 1 or len(envs) == 1
-                         else labels[first] + '+')
-        elif last == len(envs) - 1:
+        if last == last_one:
             texts.append(labels[first] + '+')
+        elif first == last:
+            texts.append(labels[first])
         else:
             texts.append(f'{labels[first]}–{labels[last]}')
     return ', '.join(texts)
 
 
-def where(hits: set, envs: list) -> str:
-    """Where an outcome was seen, as 'CPython 3.8–3.10, PyPy' (by OS only where OSes differ)."""
-    groups = collections.OrderedDict()
-    for env in envs:
-        groups.setdefault(implementation_label(env), collections.OrderedDict()) \
-            .setdefault(env.os, []).append(env)
+def where(hits: set, envs: list, groups: dict = None) -> str:
+    """Where an outcome was seen, as 'CPython 3.8–3.10, PyPy' (by OS only where OSes differ).
+    ``groups``: ``grouped(envs)``, when the caller asks about the same environments many times."""
     parts = []
-    for label, by_os in groups.items():
-        texts = {os_name: version_ranges(members, hits) for os_name, members in by_os.items()
-                 if any(env.id in hits for env in members)}
+    for label, by_os in (grouped(envs) if groups is None else groups).items():
+        texts = {os_name: version_ranges(group, hits) for os_name, group in by_os.items()
+                 if any(env_id in group.positions for env_id in hits)}
         if not texts:
             continue
         if len(texts) == len(by_os) and len(set(texts.values())) == 1:
@@ -359,9 +381,9 @@ def cell(observed: list, envs: list) -> list:
     by_outcome = collections.OrderedDict()
     for env, record in observed:
         by_outcome.setdefault(record_outcome(record), []).append((env, record))
-    seen = [env for env, _ in observed]
+    groups = grouped([env for env, _ in observed]) if len(by_outcome) > 1 else None
     return [Part(outcome,
-                 where({env.id for env, _ in found}, seen) if len(by_outcome) > 1 else '',
+                 where({env.id for env, _ in found}, [], groups) if groups else '',
                  any(record.outcome == 'failed' for _, record in found))
             for outcome, found in by_outcome.items()]
 
@@ -474,7 +496,7 @@ def version_changes(rows: list, envs: list) -> list:
             for row in rows for method in START_METHODS]
     changes = []
     for (os_name, label), members in groups.items():
-        steps = []
+        steps, labels = [], version_labels(members)
         for older, newer in zip(members, members[1:]):
             changed = []
             for row, method, outcomes in seen:
@@ -483,10 +505,10 @@ def version_changes(rows: list, envs: list) -> list:
                                     'before': outcomes[older.id], 'after': outcomes[newer.id]})
             if changed:
                 steps.append({'older': older, 'newer': newer, 'changes': changed,
-                              'labels': (version_label(older, members), version_label(newer, members))})
+                              'labels': (labels[older.id], labels[newer.id])})
         if len(members) > 1:
             changes.append({'os': OS_LABELS.get(os_name, os_name), 'implementation': label,
-                            'versions': [version_label(env, members) for env in members],
+                            'versions': [labels[env.id] for env in members],
                             'steps': steps})
     return changes
 
