@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 
 import pytest
 
@@ -191,3 +192,19 @@ def test_an_output_that_is_not_a_regular_file_is_one_clear_line(tmp_path, capsys
     assert cli.main(['summary', str(results_dir), '--append', str(tmp_path / 'folder')]) == 2
     err = capsys.readouterr().err
     assert err.startswith('error: ') and 'Is a directory' in err and err.count('\n') == 1
+
+
+def test_a_lock_file_that_is_a_link_is_not_followed(tmp_path, capsys):
+    """filelock before 3.20.1 (all Python 3.8 has) would empty and chmod the file it points to."""
+    results_dir = tmp_path / 'results'
+    results.write(results_dir / 'x.json', [EnvironmentResults(environment(), [record()])])
+    victim = tmp_path / 'victim.txt'
+    victim.write_text('important')
+    victim.chmod(0o600)
+    (tmp_path / 'out').mkdir()
+    lock = tmp_path / 'out' / '.merged.json.lock'
+    lock.symlink_to(victim)
+    assert cli.main(['merge', str(results_dir), '-o', str(tmp_path / 'out' / 'merged.json')]) == 2
+    assert capsys.readouterr().err == f'error: {lock} exists and is not a regular file: not used as a lock\n'
+    assert victim.read_text() == 'important' and stat.S_IMODE(victim.stat().st_mode) == 0o600
+    assert not (tmp_path / 'out' / 'merged.json').exists()
