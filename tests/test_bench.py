@@ -210,6 +210,17 @@ def test_two_files_for_one_environment_are_refused(tmp_path, document):
         bench.read_all(tmp_path)
 
 
+def test_a_figures_directory_that_is_a_link_is_refused(tmp_path, document):
+    """A results/bench planted as a link would make the site read files from anywhere (and the
+    build log quote the first one that is not figures)."""
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    (elsewhere / 'a.json').write_text(document[0].read_text(encoding='utf-8'), encoding='utf-8')
+    (tmp_path / 'bench').symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(bench.BenchError, match='bench: is a symbolic link'):
+        bench.read_all(tmp_path / 'bench')
+
+
 # --- The page ----------------------------------------------------------------------------------
 
 def test_without_figures_the_page_says_how_to_make_them(tmp_path):

@@ -74,6 +74,18 @@ def test_untrusted_text_in_markdown_is_literal():
     assert len(re.findall(r'(?<!\\)\|', row)) == 5
 
 
+def test_an_email_address_in_markdown_cannot_become_a_link():
+    """GFM's extended autolinks find addresses in the text after escapes are resolved: escaped,
+    security-team@github.com.evil.example still became a mailto: link (cmark-gfm)."""
+    for value in ('security-team@github.com.evil.example', 'mailto:a@b.co', 'xmpp:a@b.co/x'):
+        markdown = summary.report([entry(record(verdict='error', error_type=value))])
+        [row] = table_rows(markdown)[1:]
+        address = value.split(':')[-1].split('@')[0]
+        assert f'{summary.inline(address)}\\@\u200b' in row
+        # After the @, GFM needs a letter, digit, - or _ for an address (or a mention)
+        assert not re.search(r'@[\w-]', row)
+
+
 def test_untrusted_text_in_html_is_escaped_and_cannot_leave_its_block():
     output = 'first\n\n' + HOSTILE + '\n</pre><script>alert(1)</script>\n\n    indented\n'
     markdown = summary.report([entry(record(verdict='error', error_type='x\n\n<b>', stdout=output,

@@ -291,6 +291,9 @@ def read_all(directory) -> list:
     """Every figures file in ``directory`` (none if there is no such directory), one per
     environment, ordered like the results."""
     directory = Path(directory)
+    if directory.is_symlink():  # its files are refused as links too: whatever it points to is elsewhere
+        raise BenchError(f'{directory}: is a symbolic link: figures files are read from the results '
+                         'directory itself')
     documents = [read(path) for path in sorted(directory.glob('*.json'))] if directory.is_dir() else []
     seen = {}
     for document in documents:

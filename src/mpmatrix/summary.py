@@ -2,8 +2,9 @@
 
 Written for a GitHub Actions job summary (``$GITHUB_STEP_SUMMARY``), which GitHub
 renders as Markdown with HTML. Every value comes from a results file and is untrusted:
-in Markdown it is flattened to one line and every ASCII punctuation mark is
-backslash-escaped (so it can open no link, tag, table cell or emphasis); inside HTML
+in Markdown it is flattened to one line, every ASCII punctuation mark is
+backslash-escaped and each ``@`` followed by a zero-width space (so it can open no
+link, tag, table cell or emphasis, and name no address or account); inside HTML
 elements it is HTML-escaped. Captured output is cut to its tail, and the whole report
 to what GitHub accepts for one step.
 """
@@ -23,11 +24,16 @@ NOTE_ROOM = 4_000  # bytes kept for that note (ids are at most 120 characters)
 OUTPUT_TAIL_CHARS = 3000
 ASCII_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
 FAILED_MARK = '❌ '
+ZERO_WIDTH_SPACE = '\u200b'
 
 
 def inline(value) -> str:
-    """Untrusted text made literal in Markdown: one line, every punctuation mark escaped."""
-    return ASCII_PUNCTUATION.sub(r'\\\1', ' '.join(untrusted.CONTROLS.sub('', str(value)).split()))
+    """Untrusted text made literal in Markdown: one line, every punctuation mark escaped, and a
+    zero-width space after each ``@``. GFM finds email addresses (``a@b.co``, ``mailto:a@b.co``)
+    in the text once escapes are resolved, so escaping cannot stop them from becoming links; a
+    character that cannot follow the ``@`` of an address or a mention can."""
+    flat = ' '.join(untrusted.CONTROLS.sub('', str(value)).split())
+    return ASCII_PUNCTUATION.sub(r'\\\1', flat).replace('@', '@' + ZERO_WIDTH_SPACE)
 
 
 def text(value) -> str:
