@@ -286,6 +286,19 @@ def test_a_cell_with_an_outcome_per_environment_groups_its_environments_once(mon
     assert parts[-1].where == 'CPython 3.67+'
 
 
+def test_a_value_in_a_markdown_heading_is_literal(tmp_path):
+    """The schema lets _ and . into os and implementation: '## _x_ on __linux__' was emphasis."""
+    markdown = pytest.importorskip('markdown')
+    write_case(tmp_path, GOOD, 'queue_result')
+    envs = [environment(version, os='__linux__', implementation='_x_') for version in ('3.12.1', '3.13.0')]
+    verdicts = ('propagates', 'isolated')
+    data = [EnvironmentResults(env, [record(verdict=verdict)]) for env, verdict in zip(envs, verdicts)]
+    page = site.pages(load_catalog(tmp_path), data)['guides/version-changes.md']
+    [heading] = [line for line in page.splitlines() if line.startswith('## ')]
+    assert heading == '## \\_x\\_ on \\_\\_linux\\_\\_'
+    assert markdown.markdown(heading) == '<h2>_x_ on __linux__</h2>'
+
+
 def test_a_cell_shows_each_verdict_with_where_it_was_seen(tmp_path):
     write_case(tmp_path, GOOD, 'queue_result')
     catalog = load_catalog(tmp_path)

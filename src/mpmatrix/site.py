@@ -84,6 +84,8 @@ EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
 # The lines around HTML that the page's Markdown takes as it is (see RawHtmlBlocks).
 RAW_HTML_START = '<!-- mpmatrix: html -->'
 RAW_HTML_END = '<!-- /mpmatrix: html -->'
+# What Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS).
+MARKDOWN_ESCAPABLE = re.compile(r'([\\`*_{}\[\]()>#+\-.!])')
 # A docstring's list item that opens "Under **spawn** and **forkserver**," explains those methods.
 MECHANISM_JOINS = re.compile(r'\s*(,|and|, and)\s*')
 TEMPLATES = Path(__file__).with_name('templates') / 'site'
@@ -187,6 +189,7 @@ def _environment() -> jinja2.Environment:
     env.filters['front_matter'] = front_matter_string
     env.filters['json_script'] = lambda value: markupsafe.Markup(json_for_html(value))
     env.filters['slug'] = slug
+    env.filters['markdown_literal'] = markdown_literal
     env.globals.update(verdict_words=VERDICT_WORDS, os_labels=OS_LABELS,
                        raw_html_start=markupsafe.Markup(RAW_HTML_START),
                        raw_html_end=markupsafe.Markup(RAW_HTML_END),
@@ -270,6 +273,12 @@ def expected_cells(case: Case) -> dict:
 
 def record_outcome(record) -> Outcome:
     return Outcome(record.verdict or 'broken', record.error_type)
+
+
+def markdown_literal(value) -> str:
+    """Text that Markdown shows as it is, where a value lands outside HTML (a heading): each
+    character Python-Markdown can escape is escaped (``_x_`` would be emphasis)."""
+    return MARKDOWN_ESCAPABLE.sub(r'\\\1', str(value))
 
 
 def implementation_label(env) -> str:
