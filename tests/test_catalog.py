@@ -494,9 +494,10 @@ def test_symlinks_and_directories_are_refused(tmp_path):
     assert 'is not a regular file' in messages['folder']
 
 
-def test_a_byte_order_mark_is_accepted(tmp_path):
+@pytest.mark.parametrize('start', [b'\xef\xbb\xbf', b'# -*- coding: utf-8 -*-\n', b'# coding=utf8\n'])
+def test_a_byte_order_mark_or_a_utf_8_declaration_is_accepted(tmp_path, start):
     path = tmp_path / 'with_bom.py'
-    path.write_bytes(b'\xef\xbb\xbf' + GOOD.encode())
+    path.write_bytes(start + GOOD.encode())
     case = load_case(path)
     assert (case.title, case.explanation) == ('A good case', 'It explains itself.')
 
@@ -506,6 +507,16 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     (GOOD.replace('FAMILY', '# caf\xe9\nFAMILY').encode('latin-1'), 'is not UTF-8 text: invalid '
                                                                    'continuation byte at line 8'),
     (b'x' * 1_000_001, 'is larger than 1000000 bytes'),
+    # What Python runs would not be what the catalogue checks and the site shows: under utf-7
+    # '+AAo-' is a newline, so the comment's second half is a line of code.
+    (('# -*- coding: utf-7 -*-\n' + GOOD + '# a comment +AAo-import os\n').encode(),
+     "declares the encoding 'utf-7': a case is UTF-8"),
+    (('#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\n' + GOOD).encode(),
+     "declares the encoding 'iso-8859-1'"),
+    (('# coding: no-such-codec\n' + GOOD).encode(),
+     'has an encoding declaration Python refuses: unknown encoding'),
+    (b'\xef\xbb\xbf# coding: latin-1\n' + GOOD.encode(),
+     'has an encoding declaration Python refuses: encoding problem'),
 ])
 def test_unreadable_text_is_located(tmp_path, data, message):
     path = tmp_path / 'bad_text.py'

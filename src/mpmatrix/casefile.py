@@ -5,12 +5,15 @@ Everything here treats the file as untrusted input: it is never imported or exec
 from __future__ import annotations
 
 import ast
+import codecs
 import functools
 import importlib.util
+import io
 import re
 import reprlib
 import sys
 import sysconfig
+import tokenize
 import warnings
 from pathlib import Path
 
@@ -68,6 +71,16 @@ def read_text(path: Path) -> str:
         raise Unreadable(f'{error}{REFUSED_BECAUSE[error.kind]}') from None
     except OSError as error:
         raise Unreadable(f'cannot read: {error.strerror}') from None
+    # Python reads a file in the encoding its first two lines declare (PEP 263); the catalogue
+    # and the site read UTF-8. Under utf-7, '+AAo-' is a newline: a comment to the reader would
+    # be code to Python, hidden from review and from the import check.
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise Unreadable(f'has an encoding declaration Python refuses: {error.msg}') from None
+    if codecs.lookup(encoding).name not in ('utf-8', 'utf-8-sig'):
+        raise Unreadable(f'declares the encoding {show(encoding)}: a case is UTF-8 (the catalogue and '
+                         'the site read it so, and Python would read it otherwise)')
     try:
         text = data.decode('utf-8-sig')  # a byte order mark is allowed, as Python allows it
     except UnicodeDecodeError as error:
