@@ -202,6 +202,16 @@ BROKEN = {
                                      'line 1 holds the control character U+001B'),
     'bidirectional override': (GOOD.replace("    print('verdict", "    # \u202e}\n    print('verdict"),
                                'holds the control character U+202E'),
+    'invisible letter in a name': (
+        GOOD.replace("    print('verdict", "    observed\u3164 = 1\n    print('verdict"),
+        'holds the control character U+3164'),
+    'line separator in a comment': (GOOD.replace('def main():', '# x\u2028y\ndef main():'),
+                                    'holds the control character U+2028'),
+    'form feed in an indentation': (
+        GOOD.replace("    print('verdict", "    if False:\n        pass\n\f    print('verdict"),
+        'line 18 holds a form feed beside other text'),
+    'carriage return alone': (GOOD.replace('def main():', '# x\ry\ndef main():'),
+                              'holds a carriage return that ends no line'),
     'escaped snippet in the source': (GOOD.replace('def main():', '# ;--8<-- "/etc/passwd"\ndef main():'),
                                       'holds snippet syntax (--8<--)'),
     'docstring too long to render': (GOOD.replace('It explains itself.', 'It explains itself. ' + 'x' * 8000),
@@ -494,7 +504,8 @@ def test_symlinks_and_directories_are_refused(tmp_path):
     assert 'is not a regular file' in messages['folder']
 
 
-@pytest.mark.parametrize('start', [b'\xef\xbb\xbf', b'# -*- coding: utf-8 -*-\n', b'# coding=utf8\n'])
+@pytest.mark.parametrize('start', [b'\xef\xbb\xbf', b'# -*- coding: utf-8 -*-\n', b'# coding=utf8\n',
+                                   b'# a page break follows\n\x0c\n'])
 def test_a_byte_order_mark_or_a_utf_8_declaration_is_accepted(tmp_path, start):
     path = tmp_path / 'with_bom.py'
     path.write_bytes(start + GOOD.encode())
@@ -517,6 +528,8 @@ def test_a_byte_order_mark_or_a_utf_8_declaration_is_accepted(tmp_path, start):
      'has an encoding declaration Python refuses: unknown encoding'),
     (b'\xef\xbb\xbf# coding: latin-1\n' + GOOD.encode(),
      'has an encoding declaration Python refuses: encoding problem'),
+    # Python splits lines at a carriage return alone too: the declaration is on its second line.
+    (('\r# -*- coding: utf-7 -*-\r' + GOOD).encode(), "declares the encoding 'utf-7'"),
 ])
 def test_unreadable_text_is_located(tmp_path, data, message):
     path = tmp_path / 'bad_text.py'

@@ -30,8 +30,16 @@ REFUSED_BECAUSE = {'link': ': a case is a regular file, never a link to another 
 # could make the site publish any file the build can read.
 SNIPPET_MARKER = '--8<--'
 # Tab, newlines and form feed are allowed; bidirectional overrides would show readers other code
-# than Python runs (CVE-2021-42574).
-CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+# than Python runs (CVE-2021-42574), and so would characters that show as nothing (the Hangul
+# fillers are letters to Python: `observedㅤ` is another name than `observed`), or as a line
+# break to some readers only (U+2028, U+2029).
+CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069'
+                               '\u115f\u1160\u3164\uffa0\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]')
+# Python takes a carriage return alone for a line break; a form feed resets the indentation to
+# column 0 (so `\f    print()` inside an `if` block runs outside it): one is allowed only as a
+# page break, alone on its line.
+LONE_CARRIAGE_RETURN = re.compile('\r(?!\n)')
+FORM_FEED_IN_A_LINE = re.compile('[^\n]\f|\f[^\r\n]')
 # Twice the longest explanation in the catalogue; the site renders it as Markdown, whose time
 # grows with the square of some inputs ('[' * 8000 takes 7 s).
 MAX_DOCSTRING = 8_000
@@ -74,8 +82,9 @@ def read_text(path: Path) -> str:
     # Python reads a file in the encoding its first two lines declare (PEP 263); the catalogue
     # and the site read UTF-8. Under utf-7, '+AAo-' is a newline: a comment to the reader would
     # be code to Python, hidden from review and from the import check.
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    try:  # on the lines as Python splits them: a carriage return alone ends one too
+        universal = data.replace(b'\r\n', b'\n').replace(b'\r', b'\n')
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(universal).readline)
     except SyntaxError as error:
         raise Unreadable(f'has an encoding declaration Python refuses: {error.msg}') from None
     if codecs.lookup(encoding).name not in ('utf-8', 'utf-8-sig'):
@@ -112,6 +121,16 @@ def text_problems(text: str) -> list:
     if control:  # e.g. an escape sequence in a title would reach the terminal of whoever lists cases
         problems.append(f'line {_line_of(text, control.start())} holds the control character '
                         f'U+{ord(control.group()):04X}: a case is plain text')
+    carriage_return = LONE_CARRIAGE_RETURN.search(text)
+    if carriage_return:
+        problems.append(f'line {_line_of(text, carriage_return.start())} holds a carriage return '
+                        'that ends no line (\\r without \\n): Python takes it for a line break, '
+                        'where other readers may not')
+    form_feed = FORM_FEED_IN_A_LINE.search(text)
+    if form_feed:
+        problems.append(f'line {_line_of(text, form_feed.start() + 1)} holds a form feed beside '
+                        'other text: Python counts the indentation from it, so the line runs at '
+                        'another depth than it shows (a page break stands alone on its line)')
     return problems
 
 
