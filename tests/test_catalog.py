@@ -447,12 +447,30 @@ def test_a_broken_case_does_not_stop_the_others(tmp_path):
     write_case(tmp_path, GOOD, 'fine')
     write_case(tmp_path, GOOD.replace("RELATED = []", "RELATED = ['fine', 'nowhere']"), 'dangling')
     write_case(tmp_path, BROKEN['syntax error'][0], 'broken')
-    write_case(tmp_path, GOOD, '_template')
     catalog = load_catalog(tmp_path)
     assert [case.name for case in catalog.cases] == ['fine']
     messages = {error.path.stem: str(error) for error in catalog.errors}
     assert set(messages) == {'broken', 'dangling'}
     assert 'RELATED names unknown case(s): nowhere' in messages['dangling']
+
+
+def test_nothing_but_cases_that_python_could_import_is_in_the_catalogue(tmp_path):
+    """Every case runs with cases/ first on sys.path: a module there would run in place of the
+    standard library's, inside every case, unchecked (pickle imports _compat_pickle)."""
+    write_case(tmp_path, GOOD, 'fine')
+    write_case(tmp_path, "print('hidden')\n", '_compat_pickle')
+    (tmp_path / 'bisect.pyc').write_bytes(b'not checked')
+    (tmp_path / 'json').mkdir()
+    (tmp_path / 'json' / '__init__.py').write_text("print('hidden')\n")
+    (tmp_path / '__pycache__').mkdir()  # a cache of sources beside it is never imported alone
+    (tmp_path / 'notes.txt').write_text('not importable')
+    catalog = load_catalog(tmp_path)
+    assert [case.name for case in catalog.cases] == ['fine']
+    messages = {error.path.name: str(error) for error in catalog.errors}
+    assert set(messages) == {'_compat_pickle.py', 'bisect.pyc', 'json'}
+    assert f'is not a valid case name: {NAME_RULE}' in messages['_compat_pickle.py']
+    for name in ('bisect.pyc', 'json'):
+        assert 'is not a case, and Python could import it in place of a module' in messages[name]
 
 
 @pytest.mark.parametrize('name', ['1digit_name', 'with space', 'ünï_case', 'dash-name', 'CamelCase',

@@ -22,7 +22,7 @@ from mpmatrix import untrusted
 NAME = re.compile(r'[a-z][a-z0-9_]{0,99}\Z')
 RESERVED_NAMES = ('index',)
 NAME_RULE = ('a case name is a lowercase ASCII identifier of at most 100 characters, '
-             '[a-z][a-z0-9_]* (snake_case; the catalogue skips a file whose name starts with _)')
+             '[a-z][a-z0-9_]* (snake_case)')
 MAX_BYTES = 1_000_000
 REFUSED_BECAUSE = {'link': ': a case is a regular file, never a link to another file',
                    'special': '', 'large': ': a case is a short script'}

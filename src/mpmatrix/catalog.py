@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import importlib.machinery
 import math
 import re
 from pathlib import Path
@@ -183,21 +184,35 @@ def parse_expectation(text) -> tuple:
 
 
 def case_files(directory) -> list:
-    """The case files in ``directory``, valid or not: every ``*.py`` but ``_*.py``."""
+    """The case files in ``directory``, valid or not: every ``*.py``."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f'no case directory at {directory}')
-    return [path for path in sorted(directory.glob('*.py')) if not path.name.startswith('_')]
+    return sorted(directory.glob('*.py'))
+
+
+def importable_strays(directory) -> list:
+    """What else in ``directory`` Python could import: every case runs with its directory first
+    on sys.path, so ``_compat_pickle.py``, ``bisect.pyc`` or a package ``json/`` there would run,
+    unreviewed and unchecked, in place of the standard library's module, inside every case."""
+    suffixes = tuple(suffix for suffix in importlib.machinery.all_suffixes() if suffix != '.py')
+    return [path for path in sorted(Path(directory).iterdir())
+            if path.name != '__pycache__' and (path.is_dir() or path.name.endswith(suffixes))]
 
 
 def load_catalog(directory) -> Catalog:
-    """Load every ``*.py`` in ``directory`` (files starting with ``_`` are not cases).
+    """Load every ``*.py`` in ``directory``, and refuse anything else there that Python could import.
 
     A broken case does not stop the others: it is reported in ``errors``, and nothing else is
     raised for a file.
     """
-    cases, errors = [], []
-    for path in case_files(directory):
+    paths = case_files(directory)
+    cases = []
+    errors = [CaseError(path, ['is not a case, and Python could import it in place of a module: '
+                               'every case runs with cases/ first on sys.path, so only cases '
+                               '(*.py) may be there'])
+              for path in importable_strays(directory)]
+    for path in paths:
         try:
             cases.append(load_case(path))
         except CaseError as error:
