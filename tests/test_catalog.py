@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import subprocess
 import sys
 import threading
 
@@ -555,6 +556,19 @@ def test_unreadable_text_is_located(tmp_path, data, message):
     [error] = load_catalog(tmp_path).errors
     assert str(error) == f'{path}: {message}' or message in str(error)
     assert 'line None' not in str(error)
+
+
+def test_a_statement_nested_deeper_than_the_parser_goes_is_refused_without_a_crash(tmp_path):
+    """CPython 3.8-3.10 build the syntax tree recursively in C: 140,000 terms of 1+1+... overflowed
+    its stack (SIGSEGV), which killed the whole test session. In a child process, so that a
+    regression fails this test only."""
+    write_case(tmp_path, GOOD + 'DEPTH = ' + '1+' * 140_000 + '1\n', 'deep_case')
+    loaded = subprocess.run([sys.executable, '-c', 'import sys; from mpmatrix.catalog import load_catalog; '
+                             'print(*load_catalog(sys.argv[1]).errors)', str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert ('a statement of more than 5,000 tokens' in loaded.stdout
+            or 'cannot be parsed: RecursionError' in loaded.stdout), loaded.stdout
 
 
 def test_the_standard_library_is_known_without_stdlib_module_names(monkeypatch):

@@ -299,6 +299,21 @@ def test_a_value_in_a_markdown_heading_is_literal(tmp_path):
     assert markdown.markdown(heading) == '<h2>_x_ on __linux__</h2>'
 
 
+@pytest.mark.parametrize('fence', ['```scala', '``` { .scala }', '~~~SCALA', '> ```scala'])
+def test_a_code_fence_in_a_language_not_known_safe_is_shown_as_text(fence):
+    """Some Pygments lexers take exponential time on short inputs: Scala's, on a quote and sixty
+    backslashes, hung the site's build. Only the languages in FENCE_LANGUAGES are highlighted."""
+    closing = ('> ' if fence.startswith('>') else '') + ('~~~' if '~' in fence else '```')
+    quote = '> ' if fence.startswith('>') else ''
+    # 20 backslashes take Scala's lexer a moment only: a regression fails, it does not hang
+    text = f'Why.\n\n{fence}\n{quote}"' + '\\' * 20 + f'\n{closing}\n'
+    html_text = str(site.explanation(text).before)
+    code = html_text[html_text.index('<code>'):html_text.index('</code>')]
+    assert '<span class=' not in code and '\\' * 20 in code
+    python = str(site.explanation('Why.\n\n```python\nimport os\n```\n').before)
+    assert '<span class="kn">import</span>' in python
+
+
 def test_a_cell_shows_each_verdict_with_where_it_was_seen(tmp_path):
     write_case(tmp_path, GOOD, 'queue_result')
     catalog = load_catalog(tmp_path)

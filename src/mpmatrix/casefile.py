@@ -40,6 +40,13 @@ CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2
 # page break, alone on its line.
 LONE_CARRIAGE_RETURN = re.compile('\r(?!\n)')
 FORM_FEED_IN_A_LINE = re.compile('[^\n]\f|\f[^\r\n]')
+# CPython before 3.11 builds the syntax tree recursively in C without a depth check: a statement
+# nested deep enough (`1+1+...`, about 100,000 terms) overflows the C stack, a SIGSEGV no except
+# catches. A file of at most SMALL_ENOUGH_TO_PARSE characters cannot nest that deep (checked to
+# 50,000 levels); a longer one may have no statement longer than LONGEST_STATEMENT tokens.
+UNGUARDED_PARSER = sys.implementation.name == 'cpython' and sys.version_info < (3, 11)
+SMALL_ENOUGH_TO_PARSE = 32_000
+LONGEST_STATEMENT = 5_000
 # Twice the longest explanation in the catalogue; the site renders it as Markdown, whose time
 # grows with the square of some inputs ('[' * 8000 takes 7 s).
 MAX_DOCSTRING = 8_000
@@ -102,6 +109,10 @@ def read_text(path: Path) -> str:
 
 
 def parse(text: str, path: Path) -> ast.Module:
+    if UNGUARDED_PARSER and len(text) > SMALL_ENOUGH_TO_PARSE:
+        problem = _long_statement(text)
+        if problem:
+            raise Unreadable(problem)
     try:
         with warnings.catch_warnings():  # e.g. SyntaxWarning for an invalid escape: not ours to show
             warnings.simplefilter('ignore')
@@ -110,6 +121,23 @@ def parse(text: str, path: Path) -> ast.Module:
         raise Unreadable(f'syntax error at line {error.lineno}: {error.msg}') from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise Unreadable(f'cannot be parsed: {type(error).__name__}: {error}') from None
+
+
+def _long_statement(text: str) -> str:
+    """Where a statement has more than LONGEST_STATEMENT tokens (its depth cannot be more)."""
+    count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                count = 0
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                count += 1
+                if count > LONGEST_STATEMENT:
+                    return (f'line {token.start[0]}: a statement of more than {LONGEST_STATEMENT:,} '
+                            'tokens, which Python before 3.11 could nest deeper than its stack allows')
+    except (tokenize.TokenError, SyntaxError):
+        pass  # ast.parse says what is wrong
+    return None
 
 
 def text_problems(text: str) -> list:

@@ -31,6 +31,7 @@ import pygments
 import pygments.formatters
 import pygments.lexers
 import pygments.token
+import pymdownx.highlight
 import yaml
 
 from mpmatrix import START_METHODS, results, untrusted
@@ -81,6 +82,9 @@ EXPLANATION_CLASSES = {'div': {'admonition', 'highlight', 'mechanism', *ADMONITI
 URL_IGNORED = re.compile('[\t\n\r]')
 URL_STRIPPED = ''.join(map(chr, range(0x21)))
 EXPECTATION = re.compile(r'(?P<word>[a-z]+)(?: \((?P<type>[^()]+)\))?\Z')
+# The languages a docstring's code fence is highlighted in (others are shown as text): lexers
+# checked against inputs that make others take exponential time.
+FENCE_LANGUAGES = {'python', 'py', 'python3', 'pycon', 'console', 'bash', 'sh', 'shell', 'json', 'text'}
 # The lines around HTML that the page's Markdown takes as it is (see RawHtmlBlocks).
 RAW_HTML_START = '<!-- mpmatrix: html -->'
 RAW_HTML_END = '<!-- /mpmatrix: html -->'
@@ -667,9 +671,28 @@ def _sanitized(text: str) -> markupsafe.Markup:
         filter_style_properties={'text-align'}))
 
 
+class _KnownLanguages(pymdownx.highlight.Highlight):
+    """Highlights a code fence only in a language of FENCE_LANGUAGES, else shows it as text.
+
+    Pygments lexers are regular expressions, and some take exponential time on short inputs that
+    a docstring's fence can name: Scala's, on a quote and sixty backslashes, hung the build.
+    """
+
+    def get_lexer(self, src, language, inline, stripnl):
+        known = language if (language or '').lower() in FENCE_LANGUAGES else 'text'
+        return super().get_lexer(src, known, inline, stripnl)
+
+
+class _Highlight(pymdownx.highlight.HighlightExtension):
+    """pymdownx.highlight, with the highlighter that superfences asks it for restricted."""
+
+    def get_pymdownx_highlighter(self):
+        return _KnownLanguages
+
+
 def explanation(text: str) -> Explanation:
     converter = markdown.Markdown(extensions=['admonition', 'tables', 'pymdownx.superfences',
-                                              'pymdownx.highlight', _NoRawHtml()])
+                                              _Highlight(), _NoRawHtml()])
     mechanisms = _Mechanisms(converter)
     converter.treeprocessors.register(mechanisms, 'mechanisms', -10)
     before = _sanitized(converter.convert(text))
