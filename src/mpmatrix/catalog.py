@@ -309,6 +309,10 @@ def _check_verdicts(label, mapping, problems, require_all):
     return dict(mapping)
 
 
+# The most any case has is 4; the overlap check compares every pair.
+MAX_OVERRIDES = 50
+
+
 def _check_expected(name, value, problems):
     return _check_verdicts(name, value, problems, require_all=True)
 
@@ -316,6 +320,10 @@ def _check_expected(name, value, problems):
 def _check_overrides(value, problems) -> tuple:
     if not isinstance(value, list):
         problems.append('OVERRIDES must be a list of dicts')
+        return ()
+    if len(value) > MAX_OVERRIDES:  # each pair is checked for overlap: keep that quick
+        problems.append(f'OVERRIDES has {len(value)} entries, more than {MAX_OVERRIDES}: a case whose '
+                        'verdicts differ this much between environments is several cases')
         return ()
     overrides = []
     for number, entry in enumerate(value, 1):
