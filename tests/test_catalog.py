@@ -194,6 +194,18 @@ BROKEN = {
     'dynamic third-party import': (
         GOOD.replace("    print('verdict", "    __import__('psutil')\n    print('verdict"),
         'imports psutil, which is not in the standard library'),
+    'third-party import by keyword': (
+        GOOD.replace("    print('verdict", "    __import__(name='psutil')\n    print('verdict"),
+        'imports psutil, which is not in the standard library'),
+    'third-party import through an f-string': (
+        GOOD.replace("    print('verdict", "    importlib.import_module(f'psutil')\n    print('verdict"),
+        'imports psutil, which is not in the standard library'),
+    'third-party import through a starred list': (
+        GOOD.replace("    print('verdict", "    __import__(*['psutil'])\n    print('verdict"),
+        'imports psutil, which is not in the standard library'),
+    'import of a computed name': (
+        GOOD.replace("    print('verdict", "    __import__('ps' + 'util')\n    print('verdict"),
+        'imports a module whose name is computed as the case runs'),
     'relative import': (GOOD.replace('import argparse\n', 'import argparse\nfrom . import helper\n'),
                         'line 6: a relative import'),
     'snippet in the docstring': (GOOD.replace('It explains itself.', 'It explains itself.\n\n'

@@ -229,7 +229,11 @@ def import_problems(tree: ast.Module) -> list:
             problems.append(f'line {node.lineno}: a relative import: a case is a standalone script')
             continue
         for name in _imported_names(node):
-            if not is_stdlib_module(name.split('.')[0]):
+            if name is None:
+                problems.append(f'line {node.lineno}: imports a module whose name is computed as the '
+                                'case runs: the catalogue could not check that it is in the standard '
+                                'library; write the name as a string')
+            elif not is_stdlib_module(name.split('.')[0]):
                 problems.append(f'line {node.lineno}: imports {name}, which is not in the standard '
                                 f'library of this Python ({sys.version.split()[0]}): a case uses '
                                 'the standard library only')
@@ -332,16 +336,29 @@ def start_method_problems(tree: ast.Module, start_method_at: str, main_guard: bo
 
 
 def _imported_names(node) -> list:
+    """The modules a node imports: ``import x``, ``from x import y``, and ``__import__`` or
+    ``importlib.import_module`` called with a name; ``None`` for a name computed at run time."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     if isinstance(node, ast.ImportFrom):
         return [node.module]
-    # __import__('x') and importlib.import_module('x') with a literal name
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-            and isinstance(node.args[0].value, str) and _call_name(node) in ('__import__',
-                                                                             'import_module'):
-        return [node.args[0].value]
-    return []
+    if not (isinstance(node, ast.Call) and _call_name(node) in ('__import__', 'import_module')):
+        return []
+    named = [keyword.value for keyword in node.keywords if keyword.arg == 'name']
+    given = node.args[0] if node.args else (named[0] if named else None)
+    if isinstance(given, ast.Starred) and isinstance(given.value, (ast.List, ast.Tuple)) \
+            and given.value.elts:  # __import__(*['x'])
+        given = given.value.elts[0]
+    return [_literal_text(given)]
+
+
+def _literal_text(node):
+    """The text of a string literal or of an f-string without fields; else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and all(isinstance(part, ast.Constant) for part in node.values):
+        return ''.join(part.value for part in node.values)
+    return None
 
 
 @functools.lru_cache(maxsize=None)
