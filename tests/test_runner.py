@@ -91,6 +91,7 @@ def test_the_case_timeout_is_the_default():
     ('unknown_verdict', "unknown verdict line 'verdict: works'"),
     ('child_raises_exit_zero', "a process raised KeyError but the case reported 'isolated'"),
     ('stderr_noise', 'unexpected output on stderr'),
+    ('error_detail_names_an_exception', "the verdict names 'RuntimeError': only a signal's name"),
 ])
 def test_a_broken_contract_is_a_problem_never_a_guess(name, problem):
     result = run(name)

@@ -17,6 +17,8 @@ from mpmatrix import VERDICTS, leaks, processes
 from mpmatrix.catalog import Case
 
 VERDICT_LINE = re.compile(r'^verdict: (?P<word>\S+)(?: \((?P<detail>[\w.]+)\))?$')
+# What a case may print after "verdict: error": a child killed by a signal left no traceback.
+SIGNAL_DETAIL = re.compile(r'(SIG[A-Z0-9]+|0x[0-9A-F]{8})\Z')
 EXCEPTION_LINE = re.compile(r'^(?P<type>[A-Za-z_][\w.]*)(?::|$)')
 TRACEBACK_HEADER = 'Traceback (most recent call last):'
 CHAINED = ('During handling of the above exception, another exception occurred:',
@@ -265,7 +267,12 @@ def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
     if match.group('detail') and run.verdict != 'error':
         run.problems.append(f'only an error verdict carries a detail: {lines[number]!r}')
     if run.verdict == 'error':
-        run.error_type = match.group('detail') or first_exception
+        detail = match.group('detail')
+        if detail and not SIGNAL_DETAIL.match(detail):
+            run.problems.append(f'the verdict names {detail!r}: only a signal\'s name (or a Windows '
+                                'crash code) follows "error"; an exception\'s type is taken from its '
+                                'traceback' + (f', here {first_exception}' if first_exception else ''))
+        run.error_type = detail or first_exception
         return
     if run.exit_code != 0:
         run.problems.append(f'printed verdict {run.verdict!r} but exited with code {run.exit_code}')
