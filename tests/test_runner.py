@@ -459,6 +459,45 @@ def test_a_chained_exception_is_the_one_that_propagated(separator):
     assert runner._first_exception(stderr) == 'FileNotFoundError'
 
 
+# As CPython 3.13 prints them: a group raised, and a group that except* raised (no header).
+GROUP_RAISED = ('  + Exception Group Traceback (most recent call last):\n'
+                '  |   File "eg.py", line 1, in <module>\n'
+                '  |     raise ExceptionGroup("x", [KeyError(1)])\n'
+                '  | ExceptionGroup: x (1 sub-exception)\n'
+                '  +-+---------------- 1 ----------------\n'
+                '    | KeyError: 1\n'
+                '    +------------------------------------\n')
+GROUP_OF_EXCEPT_STAR = ('  | ExceptionGroup:  (2 sub-exceptions)\n'
+                        '  +-+---------------- 1 ----------------\n'
+                        '    | Exception Group Traceback (most recent call last):\n'
+                        '    |   File "eg.py", line 5, in <module>\n'
+                        '    | ExceptionGroup: eg (1 sub-exception)\n'
+                        '    +-+---------------- 1 ----------------\n'
+                        '      | ValueError: 1\n'
+                        '      +------------------------------------\n'
+                        '    | \n'
+                        '    | During handling of the above exception, another exception occurred:\n'
+                        '    | \n'
+                        '    | Traceback (most recent call last):\n'
+                        '    |   File "eg.py", line 7, in <module>\n'
+                        "    | RuntimeError: handling\n"
+                        '    +------------------------------------\n')
+
+
+def test_an_exception_group_is_an_exception_too():
+    """Python 3.11+ draws an exception group's traceback in a frame; the runner saw no traceback
+    at all, and a case that died of one 'exited without a verdict or a traceback'."""
+    assert runner._first_exception(GROUP_RAISED) == 'ExceptionGroup'
+    assert runner._first_exception(GROUP_OF_EXCEPT_STAR) == 'ExceptionGroup'
+    own = GROUP_RAISED.replace('| ExceptionGroup: x', '| tasks.Failures: x')
+    assert runner._first_exception(own) == 'tasks.Failures'
+    chained = GROUP_RAISED + ('\nDuring handling of the above exception, another exception occurred:\n\n'
+                              'Traceback (most recent call last):\n  File "p", line 3\nEOFError\n')
+    assert runner._first_exception(chained) == 'EOFError'
+    assert runner._first_exception('Traceback (most recent call last):\n  File "x"\nKeyError: 1\n'
+                                    + GROUP_RAISED) == 'KeyError'
+
+
 def test_resource_tracker_warnings_are_recognised():
     stderr = ('/usr/lib/python3.12/multiprocessing/resource_tracker.py:254: UserWarning: '
               'resource_tracker: There appear to be 1 leaked shared_memory objects to clean up '

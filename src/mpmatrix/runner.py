@@ -21,6 +21,10 @@ VERDICT_LINE = re.compile(r'^verdict: (?P<word>\S+)(?: \((?P<detail>[\w.]+)\))?$
 SIGNAL_DETAIL = re.compile(r'(SIG[A-Z0-9]+|0x[0-9A-F]{8})\Z')
 EXCEPTION_LINE = re.compile(r'^(?P<type>[A-Za-z_][\w.]*)(?::|$)')
 TRACEBACK_HEADER = 'Traceback (most recent call last):'
+# An exception group's traceback (3.11+) opens with this header, or, for a group that except*
+# raised, with the group's own line: '  | ExceptionGroup:  (2 sub-exceptions)'.
+GROUP_START = re.compile(r'(?P<indent> *)(\+ Exception Group Traceback \(most recent call last\):$'
+                         r'|\| (Base)?ExceptionGroup(:|$))')
 CHAINED = ('During handling of the above exception, another exception occurred:',
            'The above exception was the direct cause of the following exception:')
 # How long the fork server, resource tracker and manager servers may take to exit
@@ -298,10 +302,14 @@ def _first_exception(stderr: str) -> str:
     lines = stderr.splitlines()
     found, number = None, 0
     while number < len(lines):
-        if lines[number].strip() != TRACEBACK_HEADER:
+        group = GROUP_START.match(lines[number])
+        if lines[number].strip() == TRACEBACK_HEADER:
+            number, found = _exception_of_traceback(lines, number + 1)
+        elif group:  # an exception group (3.11+), its lines drawn in a frame: '  | ...'
+            number, found = _exception_of_group(lines, number, len(group.group('indent')))
+        else:
             number += 1
             continue
-        number, found = _exception_of_traceback(lines, number + 1)
         following = next((index for index in range(number, len(lines)) if lines[index].strip()), None)
         if following is None or lines[following].strip() not in CHAINED:
             return found
@@ -318,6 +326,20 @@ def _exception_of_traceback(lines: list, start: int) -> tuple:
         match = EXCEPTION_LINE.match(line)
         return number + 1, match.group('type') if match else None
     return len(lines), None
+
+
+def _exception_of_group(lines: list, start: int, column: int) -> tuple:
+    """From the first line of an exception group's frame drawn at ``column``: (the line after
+    the frame, the group's own type, on the frame's first line that is not indented)."""
+    frame, found, number = ' ' * column, None, start
+    while number < len(lines) and (lines[number].startswith((frame + '|', frame + '+'))
+                                   or lines[number].startswith(frame + ' ')):
+        inside = lines[number][column + 2:] if lines[number].startswith(frame + '| ') else ''
+        if found is None and inside[:1].strip():
+            match = EXCEPTION_LINE.match(inside)
+            found = match.group('type') if match else None
+        number += 1
+    return number, found
 
 
 def _signal_name(exit_code: int) -> str:
