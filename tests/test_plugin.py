@@ -206,6 +206,7 @@ import time
 
 
 def test_waits_for_ctrl_c():
+    pathlib.Path('waiting').touch()
     try:
         time.sleep(120)
     except KeyboardInterrupt:
@@ -219,7 +220,6 @@ TWO_WORKERS = ['-n', '2', '--dist', 'loadfile']
 
 
 @pytest.mark.skipif(sys.platform == 'win32', reason='Ctrl-C is a console event on Windows, not SIGINT')
-# With two workers the waiting test is under way when the signal comes, and must be interrupted.
 @pytest.mark.parametrize('xdist, signum, whole_group', [
     (['-p', 'no:xdist'], signal.SIGINT, True), (['-n', '1'], signal.SIGINT, True),
     (TWO_WORKERS, signal.SIGINT, True), (TWO_WORKERS, getattr(signal, 'SIGTERM', None), True),
@@ -248,6 +248,9 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
             line = session.stdout.readline()
             assert line and time.monotonic() < deadline, ''.join(lines)
             lines.append(line)
+        while not (pytester.path / 'waiting').exists():  # the signal must find it asleep
+            assert time.monotonic() < deadline, ''.join(lines)
+            time.sleep(0.01)
         if whole_group:
             os.killpg(session.pid, signum)  # Ctrl-C reaches the terminal's whole process group
         else:
@@ -261,5 +264,4 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
     assert f'mpmatrix: 4 record(s) written to {path} (it now holds 4)' in output
     [entry] = results.read(path)
     assert sorted(record.case for record in entry.records) == cases
-    if xdist == TWO_WORKERS:
-        assert (pytester.path / 'interrupted').exists(), output
+    assert (pytester.path / 'interrupted').exists(), output
