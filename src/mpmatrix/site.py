@@ -678,9 +678,9 @@ class _KnownLanguages(pymdownx.highlight.Highlight):
     a docstring's fence can name: Scala's, on a quote and sixty backslashes, hung the build.
     """
 
-    def get_lexer(self, src, language, inline, stripnl):
+    def get_lexer(self, src, language, *args, **kwargs):  # (inline, stripnl) in pymdownx 10.x
         known = language if (language or '').lower() in FENCE_LANGUAGES else 'text'
-        return super().get_lexer(src, known, inline, stripnl)
+        return super().get_lexer(src, known, *args, **kwargs)
 
 
 class _Highlight(pymdownx.highlight.HighlightExtension):
