@@ -3,6 +3,7 @@
 Bad input stops the build with one line naming the file, not a traceback.
 """
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,10 +24,22 @@ EDITED_AS = {'matrix.md': 'matrix.md.j2', 'cases/index.md': 'cases_index.md.j2',
              'guides/version-changes.md': 'guide_versions.md.j2'}
 
 
+# The site's address lands in every page (the canonical link) and in sitemap.xml as it is: the
+# theme does not escape it, and mkdocs checks only that it has a scheme and a host.
+SITE_URL = re.compile(r'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?\Z')
+
+
 def fail(message):
     print(f'mpmatrix site: {untrusted.printable(message)}', file=sys.stderr)
     sys.exit(1)
 
+
+site_url = mkdocs_gen_files.config.get('site_url') or ''
+if site_url and not SITE_URL.match(site_url):
+    fail(f'the site address (site_url, SITE_URL) {site_url!r} is not a plain http(s) address: '
+         'letters, digits and . - _ ~ % / only')
+if 'MPMATRIX_RESULTS' in os.environ and not RESULTS.is_dir():
+    fail(f'MPMATRIX_RESULTS is {RESULTS}, which is not a directory of results files')
 
 try:
     catalog = load_catalog(CASES)

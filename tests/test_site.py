@@ -48,12 +48,12 @@ def project(tmp_path, cases=None, environments=()):
     return root
 
 
-def mkdocs_build(root, timeout=120, quiet=True):
+def mkdocs_build(root, timeout=120, quiet=True, **env):
     completed = subprocess.run([MKDOCS, 'build', *(['-q'] if quiet else []), '-d', str(root / 'site')],
                                cwd=root,
                                env={**{key: value for key, value in os.environ.items()
                                        if key not in ('SITE_URL', 'MPMATRIX_CASES')},
-                                    **QUIET, 'MPMATRIX_RESULTS': str(root / 'results')},
+                                    **QUIET, 'MPMATRIX_RESULTS': str(root / 'results'), **env},
                                capture_output=True, text=True, timeout=timeout)
     return root / 'site', completed
 
@@ -196,6 +196,25 @@ def test_bad_results_stop_the_build_with_one_line_naming_the_file(tmp_path, text
     lines = [line for line in completed.stderr.splitlines() if line.startswith('mpmatrix site:')]
     assert len(lines) == 1 and str(bad) in lines[0] and message in lines[0]
     assert 'Traceback' not in completed.stderr
+
+
+@pytest.mark.parametrize('env, message', [
+    # Every page's canonical link and sitemap.xml carry the address as it is: the theme does not
+    # escape it, and mkdocs checks only for a scheme and a host.
+    ({'SITE_URL': 'https://example.com/x"><img src=x onerror=alert(1)>/'},
+     'is not a plain http(s) address'),
+    ({'SITE_URL': 'https://example.com/\'-alert(1)-\'/'}, 'is not a plain http(s) address'),
+    # merge's output, or a mistyped path, built a site that said "no results yet"
+    ({'MPMATRIX_RESULTS': 'results/merged.json'}, 'which is not a directory of results files'),
+], ids=['markup-in-site-url', 'quote-in-site-url', 'results-not-a-directory'])
+def test_a_hostile_or_mistaken_setting_stops_the_build(tmp_path, env, message):
+    root = project(tmp_path)
+    (root / 'results' / 'merged.json').write_text('{}')
+    _, completed = mkdocs_build(root, **{key: (str(root / value) if key == 'MPMATRIX_RESULTS' else value)
+                                         for key, value in env.items()})
+    assert completed.returncode != 0
+    lines = [line for line in completed.stderr.splitlines() if line.startswith('mpmatrix site:')]
+    assert len(lines) == 1 and message in lines[0], completed.stderr
 
 
 def test_every_page_is_in_the_nav_and_a_case_page_edits_its_case(tmp_path):
