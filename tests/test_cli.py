@@ -177,6 +177,16 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert cli.main(['merge', str(tmp_path), '-o', os.devnull]) == 2
 
 
+@pytest.mark.parametrize('value', ['nan', 'inf', '-1', '0', '301'])
+def test_a_timeout_that_would_never_expire_or_already_has_is_refused(capsys, value):
+    """--timeout nan never expired: a hanging case ran on, its own TIMEOUT ignored."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(['run', str(ROOT / 'cases' / 'queue_result.py'), '--timeout', value])
+    assert exited.value.code == 2
+    assert f"argument --timeout: '{value}': a timeout is a number of seconds in (0, 300]" \
+        in capsys.readouterr().err
+
+
 def test_an_output_that_is_not_a_regular_file_is_one_clear_line(tmp_path, capsys):
     """As root, os.replace would put a file where a device such as /dev/null was."""
     results_dir = tmp_path / 'results'

@@ -69,6 +69,17 @@ def test_case_timeout_overrides_the_cases_own(pytester, tmp_path):
     assert (record['verdict'], record['timed_out'], record['outcome']) == ('hang', True, 'failed')
 
 
+@pytest.mark.parametrize('value', ['nan', 'inf', '-1', '0', '1e308'])
+def test_a_case_timeout_that_would_never_expire_or_already_has_is_refused(pytester, value):
+    """A NaN or infinite timeout never expired (a hanging case held its CI leg until the job's
+    own timeout); a negative one killed every case at once, recorded as a hang."""
+    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', f'--case-timeout={value}',
+                                           '-p', 'no:cacheprovider')
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*argument --case-timeout: '{value}': a timeout is a number of "
+                                 'seconds in (0, 300]*'])
+
+
 RECORDING = """
 import time
 

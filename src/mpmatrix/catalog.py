@@ -1,6 +1,7 @@
 """Find the cases, read their declarations with ``ast`` (never importing them), validate them."""
 from __future__ import annotations
 
+import argparse
 import ast
 import dataclasses
 import functools
@@ -406,6 +407,19 @@ def _check_related(value, own_name, problems) -> tuple:
     if len(set(value)) != len(value):
         problems.append('RELATED names a case twice')
     return tuple(value)
+
+
+def timeout_seconds(text: str) -> float:
+    """An option's timeout (argparse type): seconds in (0, MAX_TIMEOUT], as TIMEOUT is. A NaN or
+    infinite one would never expire: the runner's guard against a hanging case would be off."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f'{text!r}: a timeout is a number of seconds in '
+                                         f'(0, {MAX_TIMEOUT:g}]')
+    return value
 
 
 def _check_timeout(value, problems) -> float:

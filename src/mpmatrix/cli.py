@@ -36,8 +36,8 @@ def main(argv=None) -> int:
     run.add_argument('case', type=Path, help='path of the case script, e.g. cases/queue_result.py')
     run.add_argument('--start-method', choices=START_METHODS, action='append',
                      help='only this method (repeatable); default: all')
-    run.add_argument('--timeout', type=float, help="seconds before the case is killed "
-                                                   "(default: the case's TIMEOUT)")
+    run.add_argument('--timeout', type=catalog.timeout_seconds,
+                     help="seconds before the case is killed (default: the case's TIMEOUT)")
     run.add_argument('--verbose', '-v', action='store_true', help='show what each run printed')
     run.set_defaults(handler=cmd_run)
 

@@ -21,7 +21,7 @@ import psutil
 import pytest
 
 from mpmatrix import environment, leaks, processes, results, runner
-from mpmatrix.catalog import case_files
+from mpmatrix.catalog import case_files, timeout_seconds
 from mpmatrix.untrusted import printable
 
 PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a report
@@ -29,7 +29,7 @@ PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a r
 
 def pytest_addoption(parser):
     group = parser.getgroup('mpmatrix')
-    group.addoption('--case-timeout', type=float, default=None,
+    group.addoption('--case-timeout', type=timeout_seconds, default=None,
                     help="seconds before a case is killed (overrides each case's TIMEOUT)")
     group.addoption('--results-dir', default='results',
                     help='where to write <environment-id>.json (default: results/)')

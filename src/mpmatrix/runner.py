@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import math
 import os
 import re
 import shutil
@@ -66,7 +67,9 @@ def run_case(case: Case, start_method: str, timeout: float = None,
 
     ``timeout`` overrides the case's own TIMEOUT.
     """
-    timeout = timeout or case.timeout
+    timeout = case.timeout if timeout is None else timeout
+    if not 0 < timeout < math.inf:  # a NaN would never expire
+        raise ValueError(f'the timeout must be a positive number of seconds, not {timeout!r}')
     path = Path(os.path.abspath(case.path))  # absolute: the case runs in a directory of its own
     group = processes.Run(processes.new_tag())
     # The case's working directory, its TMPDIR and its journal live in a directory of the
