@@ -142,6 +142,21 @@ def test_records_of_a_case_whose_file_is_gone_are_dropped_and_a_broken_files_kep
     assert sorted(record.case for record in entry.records) == ['manager_dict', 'queue_result']
 
 
+@pytest.mark.parametrize('cases_dir', ['docs', 'x' * 300], ids=['no-case-files', 'name-too-long'])
+def test_a_cases_dir_without_cases_keeps_every_earlier_record(pytester, cases_dir):
+    """--cases-dir=docs (no case files) made the results file drop every other case's records;
+    a name too long to look up ended the session in a traceback, with no results written."""
+    path = recording_session(pytester)
+    pytester.runpytest_subprocess('-p', 'no:cacheprovider').assert_outcomes(passed=3)
+    pytester.mkdir('docs')
+    result = pytester.runpytest_subprocess('-p', 'no:cacheprovider', '-k', 'queue_result',
+                                           f'--cases-dir={cases_dir}')
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(['mpmatrix: *kept the records of every case the results file held',
+                                 f'mpmatrix: 1 record(s) written to {path} (it now holds 3)'])
+    assert 'Traceback' not in result.stdout.str() + result.stderr.str()
+
+
 def test_an_invalid_record_is_left_out_and_the_rest_written(pytester):
     """Issue #7: one record with a case name that is no identifier threw the whole file away."""
     path = recording_session(pytester, cases=('queue_result', '1digit_name', 'manager_dict'))

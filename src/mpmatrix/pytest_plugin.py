@@ -206,20 +206,30 @@ def _write_results(session) -> None:
     """Write the session's records; what went wrong is reported (and fails the session), not raised."""
     config = session.config
     root = Path(config.rootpath)
+    cases_dir = root / config.getoption('--cases-dir')
+    lines = []
     try:  # a case file that is there but broken keeps its records (its test fails the session)
-        known = {path.stem for path in case_files(root / config.getoption('--cases-dir'))}
+        known = {path.stem for path in case_files(cases_dir)}
     except FileNotFoundError:  # no catalogue here: keep every earlier record
         known = None
+    except OSError as error:
+        known = None
+        lines.append((f'mpmatrix: cannot read {printable(str(cases_dir))} ({error.strerror}): kept '
+                      'the records of every case the results file held', {'yellow': True}))
+    if known == set():  # a mistyped --cases-dir would drop every earlier record
+        known = None
+        lines.append((f'mpmatrix: no case files in {printable(str(cases_dir))}: kept the records of '
+                       'every case the results file held', {'yellow': True}))
     try:
         update = results.update(root / config.getoption('--results-dir'), environment.current(),
                                 config.mpmatrix_records, known)
     except (results.ResultsError, OSError) as error:
-        config.mpmatrix_results_lines = [(f'mpmatrix: results NOT written: {printable(str(error))}',
-                                          {'red': True})]
+        config.mpmatrix_results_lines = lines + [(f'mpmatrix: results NOT written: {printable(str(error))}',
+                                                  {'red': True})]
         session.exitstatus = session.exitstatus or pytest.ExitCode.TESTS_FAILED
         return
-    lines = [(f'mpmatrix: results file set aside: {printable(update.set_aside)}', {'yellow': True})] \
-        if update.set_aside else []
+    if update.set_aside:
+        lines.append((f'mpmatrix: results file set aside: {printable(update.set_aside)}', {'yellow': True}))
     if update.removed_temporaries:
         lines.append((f'mpmatrix: removed {len(update.removed_temporaries)} temporary file(s) left '
                       f'by an interrupted write: {printable(", ".join(update.removed_temporaries))}', {}))
