@@ -120,9 +120,16 @@ def test_parse_version_still_reads_override_bounds():
     ({'GITHUB_ACTIONS': 'true', 'RUNNER_OS': 'Linux'}, 'GitHub Actions self-hosted Linux'),
     ({'GITHUB_ACTIONS': 'true', 'ACT': 'true', 'ImageOS': 'ubuntu20'}, 'act'),
     ({}, 'local'),
+    # A self-hosted runner's variables are whatever its admin set: a description too long for the
+    # schema, or holding an undecodable byte (a lone surrogate), cost the session all its results.
+    ({'GITHUB_ACTIONS': 'true', 'ImageOS': 'ubuntu24', 'ImageVersion': '1' * 250},
+     'GitHub Actions ubuntu-24.04 ' + '1' * 172),
+    ({'GITHUB_ACTIONS': 'true', 'RUNNER_OS': 'Li\nnux\udcff\x1b[2J'},
+     'GitHub Actions self-hosted Li?nux??[2J'),
 ])
 def test_runner(environ, expected):
     assert environment.describe_runner(environ) == expected
+    assert len(expected) <= environment.RUNNER_LIMIT
 
 
 def test_commit_from_github_or_git(monkeypatch):

@@ -107,6 +107,10 @@ def python_version(version_info=None) -> str:
     return text
 
 
+# The longest runner description a results file takes (results.schema.json).
+RUNNER_LIMIT = 200
+
+
 def describe_runner(environ=None) -> str:
     """Where this runs: a GitHub-hosted runner's image and its version, or ``'local'``."""
     environ = os.environ if environ is None else environ
@@ -116,10 +120,14 @@ def describe_runner(environ=None) -> str:
         return 'local'
     image = environ.get('ImageOS')
     if not image:
-        return f'GitHub Actions self-hosted {environ.get("RUNNER_OS", "")}'.rstrip()
-    for pattern, label in IMAGE_LABELS:
-        image = pattern.sub(label, image)
-    return f'GitHub Actions {image} {environ.get("ImageVersion", "")}'.rstrip()
+        described = f'GitHub Actions self-hosted {environ.get("RUNNER_OS", "")}'
+    else:
+        for pattern, label in IMAGE_LABELS:
+            image = pattern.sub(label, image)
+        described = f'GitHub Actions {image} {environ.get("ImageVersion", "")}'
+    # As the results schema takes it: one runner's odd variable must not cost the session its results.
+    printable = ''.join(char if char.isprintable() else '?' for char in described)
+    return printable[:RUNNER_LIMIT].rstrip()
 
 
 def current_commit(environ=None):
