@@ -112,6 +112,8 @@ def test_a_leg_runs_the_readmes_matrix_command_and_always_reports():
                     matrix_steps['Measure what each start method costs']['run'])
     assert matrix_steps['Upload the results']['with']['path'].split() == [
         'results/*.json', 'results/bench/*.json', 'junit/*.xml']
+    # "Re-run failed jobs" uploads under the same name again: without it, that upload fails.
+    assert matrix_steps['Upload the results']['with']['overwrite'] is True
 
 
 def test_the_site_is_built_from_every_leg_even_when_some_failed():
@@ -125,22 +127,27 @@ def test_the_site_is_built_from_every_leg_even_when_some_failed():
     assert 'actions/upload-pages-artifact' in uses
 
 
-def evaluate(condition: str, event: str, ref: str = 'main', site: str = 'success') -> bool:
+def evaluate(condition: str, event: str, ref: str = 'refs/heads/main', site: str = 'success') -> bool:
     """A GitHub Actions condition of this workflow, evaluated for one event."""
     expression = condition.strip()
     expression = expression[3:-2] if expression.startswith('${{') else expression
     expression = (expression.replace('!cancelled()', 'True').replace('&&', ' and ')
                   .replace('||', ' or ').replace('!', ' not ').replace(' not =', '!='))
-    github = types.SimpleNamespace(event_name=event, ref_name=ref, event=types.SimpleNamespace(
-        repository=types.SimpleNamespace(default_branch='main')))
+    github = types.SimpleNamespace(event_name=event, ref=ref, ref_name=ref.split('/', 2)[-1],
+                                   event=types.SimpleNamespace(
+                                       repository=types.SimpleNamespace(default_branch='main')))
     needs = types.SimpleNamespace(site=types.SimpleNamespace(result=site))
-    return eval(expression, {'github': github, 'needs': needs})  # the expression is our own file's
+    return eval(expression, {'github': github, 'needs': needs,  # the expression is our own file's
+                             'format': lambda template, *values: template.format(*values)})
 
 
 @pytest.mark.parametrize('event, ref, deploys', [
-    ('push', 'main', True), ('schedule', 'main', True), ('workflow_dispatch', 'main', True),
-    ('push', 'feature', False), ('workflow_dispatch', 'feature', False),
-    ('pull_request', 'main', False), ('pull_request', '42/merge', False),
+    ('push', 'refs/heads/main', True), ('schedule', 'refs/heads/main', True),
+    ('workflow_dispatch', 'refs/heads/main', True),
+    ('push', 'refs/heads/feature', False), ('workflow_dispatch', 'refs/heads/feature', False),
+    ('pull_request', 'refs/heads/main', False), ('pull_request', 'refs/pull/42/merge', False),
+    # a tag named like the default branch has its ref_name, not its ref
+    ('push', 'refs/tags/main', False), ('workflow_dispatch', 'refs/tags/main', False),
 ])
 def test_pages_are_configured_and_deployed_only_from_the_default_branch(event, ref, deploys):
     """configure-pages and deploy-pages also never run in a pull_request rehearsal (act-ci)."""
