@@ -116,10 +116,6 @@ def stop_everything() -> None:
     processes.kill(lambda: set(processes.descendants(os.getpid())))
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt(f'signal {signum}')
-
-
 def reap_orphans(timeout: float = 10.0) -> None:
     """Wait for whatever the bare loop's cases left to end on its own, now our children."""
     deadline = time.monotonic() + timeout
@@ -140,8 +136,7 @@ def main(argv=None) -> int:
     parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
     args = parser.parse_args(argv)
     processes.become_subreaper()
-    if hasattr(signal, 'SIGTERM'):
-        signal.signal(signal.SIGTERM, _terminate)
+    processes.interrupt_on_sigterm()
     os.environ.pop('PYTHONDONTWRITEBYTECODE', None)  # for both sides (see above)
     catalog = load_catalog(ROOT / 'cases')
     methods = subprocess.run([args.python, '-c', 'import multiprocessing as m; '

@@ -4,11 +4,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
 
-from mpmatrix import cli, results
+from mpmatrix import cli, processes, results
 from mpmatrix.catalog import CaseError, load_case
 from mpmatrix.results import EnvironmentResults
 
@@ -185,6 +189,31 @@ def test_a_timeout_that_would_never_expire_or_already_has_is_refused(capsys, val
     assert exited.value.code == 2
     assert f"argument --timeout: '{value}': a timeout is a number of seconds in (0, 300]" \
         in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(signal, 'SIGKILL'), reason='POSIX signals')
+def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path):
+    """SIGTERM ended `mpmatrix run` at once and left the case running, reparented to init (the
+    case runs in a process group of its own); Ctrl-C stopped it with a traceback."""
+    session = f'clitest{os.getpid()}'
+    run = subprocess.Popen([sys.executable, '-m', 'mpmatrix', 'run', '--start-method', 'spawn',
+                            '--timeout', '60', str(ROOT / 'tests' / 'scripts' / 'hang_with_grandchild.py')],
+                           cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, processes.SESSION_VARIABLE: session})
+    try:
+        deadline = time.monotonic() + 60
+        while len(processes.tagged(session + '.')) < 3:  # the case, its child, the grandchild
+            assert time.monotonic() < deadline and run.poll() is None
+            time.sleep(0.05)
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 130, err
+    assert err.endswith('\ninterrupted: what was running was stopped\n') and 'Traceback' not in err
+    assert processes.tagged(session + '.') == []
 
 
 def test_an_output_that_is_not_a_regular_file_is_one_clear_line(tmp_path, capsys):

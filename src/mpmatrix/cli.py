@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import signal
 import string
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from mpmatrix import (
     casefile,
     catalog,
     environment,
+    processes,
     results,
     runner,
     summary,
@@ -23,6 +25,8 @@ from mpmatrix import (
 )
 
 TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
+# How long an interrupted matrix may take to stop its cases and write its results.
+STOP_SECONDS = 60
 LIST_WIDTH = 100
 
 
@@ -107,8 +111,12 @@ def main(argv=None) -> int:
     costs.set_defaults(handler=cmd_bench)
 
     args = parser.parse_args(argv)
+    processes.interrupt_on_sigterm()  # `kill` stops a run as Ctrl-C does: its case tree is killed
     try:
         return args.handler(args)
+    except KeyboardInterrupt:
+        print('interrupted: what was running was stopped', file=sys.stderr)
+        return 130
     except (catalog.CaseError, results.ResultsError, OSError) as error:
         print(f'error: {untrusted.printable(str(error))}', file=sys.stderr)
         return 2
@@ -226,7 +234,20 @@ def cmd_matrix(args) -> int:
     command = [sys.executable, '-m', 'pytest', 'tests/test_matrix.py', '-n', 'auto', '--dist', 'worksteal',
                *args.pytest_args]
     print('+ ' + ' '.join(command), flush=True)
-    return subprocess.call(command)
+    pytest = subprocess.Popen(command)
+    try:
+        return pytest.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C reached pytest from the terminal as well; SIGTERM reached only us. Either way
+        # pytest is left to stop its cases and write its results, not killed in the middle.
+        if processes.TERMINATED.is_set():
+            pytest.send_signal(signal.SIGTERM)
+        try:
+            pytest.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.kill()
+            pytest.wait()
+        raise
 
 
 def cmd_merge(args) -> int:

@@ -43,6 +43,7 @@ import os
 import select
 import signal
 import sys
+import threading
 import time
 import uuid
 
@@ -88,6 +89,31 @@ def become_subreaper() -> bool:
 
 
 @functools.lru_cache(maxsize=None)
+def interrupt_on_sigterm(before=None) -> None:
+    """Where SIGTERM would end the process at once (its default), make it a KeyboardInterrupt,
+    so that what is under way stops as on Ctrl-C: the case running is killed with its tree.
+
+    Once taken, SIGTERM is ignored: a second one (the whole process group signalled, and the
+    signal passed on as well) would interrupt the stopping; SIGKILL remains for a process that
+    does not stop. ``before(signum)`` runs first (the pytest controller passes it on to its
+    xdist workers). TERMINATED tells apart an interruption that came by SIGTERM.
+    """
+    if (hasattr(signal, 'SIGTERM') and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
+        signal.signal(signal.SIGTERM, functools.partial(_interrupt, before))
+
+
+TERMINATED = threading.Event()
+
+
+def _interrupt(before, signum, frame):
+    signal.signal(signum, signal.SIG_IGN)
+    TERMINATED.set()
+    if before is not None:
+        before(signum)
+    raise KeyboardInterrupt(f'signal {signum}')
+
+
 def _libc():
     return ctypes.CDLL(None, use_errno=True)
 

@@ -9,12 +9,9 @@ taken as Ctrl-C, so the case running at that moment is killed with its whole tre
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from pathlib import Path
 
 import psutil
@@ -39,7 +36,10 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
-    _interrupt_on_sigterm(controller=not hasattr(config, 'workerinput'))
+    # The controller passes SIGTERM on to its xdist workers: sent to it alone (kill PID, a
+    # supervisor), it would leave them running their queues until xdist's teardown killed them,
+    # ten seconds later, in the middle of a case.
+    processes.interrupt_on_sigterm(None if hasattr(config, 'workerinput') else _signal_workers)
     # The controller and each xdist worker: whatever a case run orphans is reparented to us
     # (Linux), and a worker that dies leaves its orphans to the controller.
     processes.become_subreaper()
@@ -49,27 +49,6 @@ def pytest_configure(config):
         os.environ[runner.SESSION_DIR_VARIABLE] = config.mpmatrix_session_dir
     elif os.environ.get(runner.SESSION_DIR_VARIABLE):  # the end-of-session check spares workers
         Path(os.environ[runner.SESSION_DIR_VARIABLE], f'worker-{os.getpid()}').touch()
-
-
-def _interrupt_on_sigterm(controller: bool) -> None:
-    """Where SIGTERM would end the process at once (its default), make it a KeyboardInterrupt.
-
-    The controller passes it on to its xdist workers: sent to the controller alone (``kill PID``,
-    a supervisor), it would leave them running their queues until xdist's teardown killed them,
-    ten seconds later, in the middle of a case. Once taken, SIGTERM is ignored: a second one
-    (the whole process group signalled, and the controller passing it on) would interrupt the
-    stopping of a case; SIGKILL remains for a process that does not stop.
-    """
-    if (hasattr(signal, 'SIGTERM') and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
-        signal.signal(signal.SIGTERM, functools.partial(_raise_keyboard_interrupt, controller))
-
-
-def _raise_keyboard_interrupt(controller, signum, frame):
-    signal.signal(signum, signal.SIG_IGN)
-    if controller:
-        _signal_workers(signum)
-    raise KeyboardInterrupt(f'signal {signum}')
 
 
 def _signal_workers(signum) -> None:
