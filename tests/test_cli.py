@@ -191,6 +191,21 @@ def test_a_timeout_that_would_never_expire_or_already_has_is_refused(capsys, val
         in capsys.readouterr().err
 
 
+@pytest.mark.parametrize('option, message', [
+    (['--budget', 'nan'], "argument --budget: 'nan': the budget is a number of seconds in (0, 1e+06]"),
+    (['--budget', '-5'], "argument --budget: '-5': the budget is a number of seconds in (0, 1e+06]"),
+    (['--repeats', '1001'], 'argument --repeats: 1001 is more than 1000'),
+    (['--warmup', '1001'], 'argument --warmup: 1001 is more than 1000'),
+])
+def test_bench_settings_the_figures_could_not_hold_are_refused_before_it_runs(capsys, tmp_path, option,
+                                                                               message):
+    """They were refused by the figures schema once the whole bench had run (NaN with a traceback)."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(['bench', '--output-dir', str(tmp_path), *option])
+    assert exited.value.code == 2 and message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.skipif(not hasattr(signal, 'SIGKILL'), reason='POSIX signals')
 def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path):
     """SIGTERM ended `mpmatrix run` at once and left the case running, reparented to init (the

@@ -27,6 +27,9 @@ from mpmatrix import (
 TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
 # How long an interrupted matrix may take to stop its cases and write its results.
 STOP_SECONDS = 60
+# What the figures schema takes for the bench's settings.
+MAX_RUNS = 1000
+MAX_BUDGET = 1e6
 LIST_WIDTH = 100
 
 
@@ -98,12 +101,13 @@ def main(argv=None) -> int:
                        help='only this method (repeatable); default: every one available')
     costs.add_argument('--workload', choices=bench_workloads.WORKLOADS, action='append',
                        help='only this workload (repeatable); default: all')
-    costs.add_argument('--repeats', type=_at_least(1), default=5, help='timed runs per figure (default 5)')
-    costs.add_argument('--warmup', type=_at_least(0), default=1,
+    costs.add_argument('--repeats', type=_at_least(1, MAX_RUNS), default=5,
+                       help=f'timed runs per figure, at most {MAX_RUNS} (default 5)')
+    costs.add_argument('--warmup', type=_at_least(0, MAX_RUNS), default=1,
                        help='untimed runs before them (default 1)')
     costs.add_argument('--quick', action='store_true',
                        help='no warm-up runs and at most 3 timed ones (for a slow or busy machine)')
-    costs.add_argument('--budget', type=float, default=60.0,
+    costs.add_argument('--budget', type=_budget_seconds, default=60.0,
                        help='seconds for the whole bench (default 60): on a slow machine the workloads '
                             'repeat less, each at least once')
     costs.add_argument('--output-dir', type=Path, default=Path('results', 'bench'),
@@ -271,7 +275,7 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _at_least(minimum: int):
+def _at_least(minimum: int, maximum: int = None):
     def whole_number(text: str) -> int:
         try:
             number = int(text)
@@ -279,8 +283,23 @@ def _at_least(minimum: int):
             raise argparse.ArgumentTypeError(f'not a whole number: {text!r}') from None
         if number < minimum:
             raise argparse.ArgumentTypeError(f'{text} is less than {minimum}')
+        if maximum is not None and number > maximum:
+            raise argparse.ArgumentTypeError(f'{text} is more than {maximum}')
         return number
     return whole_number
+
+
+def _budget_seconds(text: str) -> float:
+    """The bench's budget: seconds in (0, 1e6], as the figures schema takes it (checked before
+    the bench runs, not once its figures are written)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
+    if not 0 < value <= MAX_BUDGET:
+        raise argparse.ArgumentTypeError(f'{text!r}: the budget is a number of seconds in '
+                                         f'(0, {MAX_BUDGET:g}]')
+    return value
 
 
 def cmd_summary(args) -> int:
