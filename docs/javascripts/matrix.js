@@ -138,7 +138,8 @@ function setUpMatrix() {
     const params = new URLSearchParams(location.search);
     for (const field of fields) {
       if (field.type === "checkbox") field.checked = params.get(field.name) === "1";
-      else field.value = params.get(field.name) || "";
+      // A link may carry any text: the search box keeps what it would let a reader type.
+      else field.value = (params.get(field.name) || "").slice(0, field.maxLength > 0 ? field.maxLength : undefined);
       if (field.tagName === "SELECT" && field.selectedIndex < 0) field.value = "";
     }
   }
@@ -212,7 +213,17 @@ function setUpMatrix() {
     apply();
   });
   apply();
-  if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  if (location.hash) document.getElementById(fragment())?.scrollIntoView();
+}
+
+/** The id the address's fragment names; as it is when it is not valid percent-encoding. */
+function fragment() {
+  const text = location.hash.slice(1);
+  try {
+    return decodeURIComponent(text);
+  } catch (error) {
+    return text;
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
