@@ -290,4 +290,5 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
     assert f'mpmatrix: 4 record(s) written to {path} (it now holds 4)' in output
     [entry] = results.read(path)
     assert sorted(record.case for record in entry.records) == cases
-    assert (pytester.path / 'interrupted').exists(), output
+    if xdist == TWO_WORKERS:  # the worker that waits got the signal itself, or from pytest
+        assert (pytester.path / 'interrupted').exists(), output
