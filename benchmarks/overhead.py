@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -69,23 +68,11 @@ def measured(function) -> tuple:
 
 def matrix(python: str) -> None:
     with tempfile.TemporaryDirectory(prefix='mpm-overhead-') as results:
-        # In a process group of its own, which an interruption reaches only through us, all of
-        # it at once (as Ctrl-C in a terminal reaches pytest and its workers).
         pytest = subprocess.Popen([python, '-m', 'pytest', 'tests/test_matrix.py', '-n', str(WIDTH),
                                    '--dist', 'worksteal', '-q', '-p', 'no:cacheprovider',
                                    '--results-dir', results],
-                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  start_new_session=hasattr(os, 'killpg'))
-        try:
-            pytest.wait()
-        except KeyboardInterrupt:
-            if hasattr(os, 'killpg'):  # the harness takes SIGTERM as Ctrl-C, and stops its cases
-                os.killpg(pytest.pid, signal.SIGTERM)
-            try:
-                pytest.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass  # killed below, with whatever else is left
-            raise
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.wait_letting_it_stop(pytest, STOP_SECONDS)
 
 
 def bare_loop(python: str, runs: list) -> None:

@@ -26,13 +26,12 @@ def locked(path):
 
     path = Path(path)
     lock_path = path.with_name(f'.{path.name}.lock')
-    if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
-        # os.replace would put a file where a directory, a device (/dev/null) or a link was
-        raise FileExistsError(f'{path} exists and is not a regular file: not replaced')
-    if os.path.lexists(lock_path) and not stat.S_ISREG(os.lstat(lock_path).st_mode):
-        # filelock before 3.20.1 (the newest on Python 3.8 is 3.16.1) opens it with O_TRUNC and
-        # then chmods it, following a link: the file it points to would be emptied (CVE-2025-68146)
-        raise FileExistsError(f'{lock_path} exists and is not a regular file: not used as a lock')
+    # os.replace would put a file where a directory, a device (/dev/null) or a link was; filelock
+    # before 3.20.1 (the newest on Python 3.8 is 3.16.1) opens the lock with O_TRUNC and then
+    # chmods it, following a link: the file it points to would be emptied (CVE-2025-68146).
+    for target, refusal in ((path, 'not replaced'), (lock_path, 'not used as a lock')):
+        if os.path.lexists(target) and not stat.S_ISREG(os.lstat(target).st_mode):
+            raise FileExistsError(f'{target} exists and is not a regular file: {refusal}')
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
     try:

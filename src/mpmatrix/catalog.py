@@ -409,17 +409,22 @@ def _check_related(value, own_name, problems) -> tuple:
     return tuple(value)
 
 
-def timeout_seconds(text: str) -> float:
-    """An option's timeout (argparse type): seconds in (0, MAX_TIMEOUT], as TIMEOUT is. A NaN or
-    infinite one would never expire: the runner's guard against a hanging case would be off."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
-    if not 0 < value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f'{text!r}: a timeout is a number of seconds in '
-                                         f'(0, {MAX_TIMEOUT:g}]')
-    return value
+def seconds_option(maximum: float, what: str):
+    """An argparse type: seconds in (0, ``maximum``]. A NaN or infinite number of seconds would
+    never run out (a timeout that never expires turns off the runner's guard against a hang)."""
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
+        if not 0 < value <= maximum:
+            raise argparse.ArgumentTypeError(f'{text!r}: {what} is a number of seconds in (0, {maximum:g}]')
+        return value
+    return seconds
+
+
+# --case-timeout and run --timeout: the range TIMEOUT has.
+timeout_seconds = seconds_option(MAX_TIMEOUT, 'a timeout')
 
 
 def _check_timeout(value, problems) -> float:

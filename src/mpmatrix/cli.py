@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import signal
 import string
 import subprocess
 import sys
@@ -107,7 +106,7 @@ def main(argv=None) -> int:
                        help='untimed runs before them (default 1)')
     costs.add_argument('--quick', action='store_true',
                        help='no warm-up runs and at most 3 timed ones (for a slow or busy machine)')
-    costs.add_argument('--budget', type=_budget_seconds, default=60.0,
+    costs.add_argument('--budget', type=catalog.seconds_option(MAX_BUDGET, 'the budget'), default=60.0,
                        help='seconds for the whole bench (default 60): on a slow machine the workloads '
                             'repeat less, each at least once')
     costs.add_argument('--output-dir', type=Path, default=Path('results', 'bench'),
@@ -238,20 +237,7 @@ def cmd_matrix(args) -> int:
     command = [sys.executable, '-m', 'pytest', 'tests/test_matrix.py', '-n', 'auto', '--dist', 'worksteal',
                *args.pytest_args]
     print('+ ' + ' '.join(command), flush=True)
-    pytest = subprocess.Popen(command)
-    try:
-        return pytest.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C reached pytest from the terminal as well; SIGTERM reached only us. Either way
-        # pytest is left to stop its cases and write its results, not killed in the middle.
-        if processes.TERMINATED.is_set():
-            pytest.send_signal(signal.SIGTERM)
-        try:
-            pytest.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pytest.kill()
-            pytest.wait()
-        raise
+    return processes.wait_letting_it_stop(subprocess.Popen(command), STOP_SECONDS)
 
 
 def cmd_merge(args) -> int:
@@ -287,19 +273,6 @@ def _at_least(minimum: int, maximum: int = None):
             raise argparse.ArgumentTypeError(f'{text} is more than {maximum}')
         return number
     return whole_number
-
-
-def _budget_seconds(text: str) -> float:
-    """The bench's budget: seconds in (0, 1e6], as the figures schema takes it (checked before
-    the bench runs, not once its figures are written)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
-    if not 0 < value <= MAX_BUDGET:
-        raise argparse.ArgumentTypeError(f'{text!r}: the budget is a number of seconds in '
-                                         f'(0, {MAX_BUDGET:g}]')
-    return value
 
 
 def cmd_summary(args) -> int:

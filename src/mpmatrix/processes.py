@@ -42,6 +42,7 @@ import functools
 import os
 import select
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -112,6 +113,24 @@ def _interrupt(before, signum, frame):
     if before is not None:
         before(signum)
     raise KeyboardInterrupt(f'signal {signum}')
+
+
+def wait_letting_it_stop(child, stop_seconds: float) -> int:
+    """Wait for ``child`` (a ``subprocess.Popen`` of a pytest session). Interrupted, give it
+    ``stop_seconds`` to stop its cases and write its results, as it does on Ctrl-C, then kill it.
+    Ctrl-C from a terminal reaches it as well (our process group); SIGTERM, which reached only
+    us, is passed on."""
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        if TERMINATED.is_set():
+            child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(stop_seconds)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
 
 
 def _libc():
