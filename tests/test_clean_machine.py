@@ -46,6 +46,35 @@ def test_what_a_run_whose_runner_died_left_behind_fails_the_session(pytester, mo
 
 
 @linux_only
+def test_the_check_runs_even_when_writing_the_results_fails_unforeseen(pytester, monkeypatch, tmp_path):
+    report = tmp_path / 'report'
+    monkeypatch.setenv('MPMATRIX_TEST_REPORT', str(report))
+    pytester.makeconftest('''
+from mpmatrix import results
+
+def update(*args, **kwargs):
+    raise RuntimeError('an error no one foresaw')
+
+results.update = update
+''')
+    pytester.makepyfile(test_dies='''
+from mpmatrix.results import Record
+
+def test_records(record_result):
+    record_result(Record(case='a', start_method='spawn', expected='isolated', verdict='isolated',
+                         outcome='passed'))
+''' + WORKER_DIES_MID_RUN)
+    result = pytester.runpytest_subprocess('-p', 'mpmatrix.pytest_plugin', '-p', 'xdist', '-n', '1',
+                                           '--max-worker-restart', '0')
+    assert result.ret != pytest.ExitCode.OK
+    assert 'an error no one foresaw' in result.stdout.str() + result.stderr.str()
+    fields = report.read_text().split()
+    daemon, segment = int(fields[1]), fields[3]
+    assert not psutil.pid_exists(daemon) or psutil.Process(daemon).status() == psutil.STATUS_ZOMBIE
+    assert not (leaks.SHM_DIR / segment).exists()
+
+
+@linux_only
 def test_a_segment_no_run_made_is_neither_blamed_nor_removed(pytester):
     name = f'psm_neighbour_{uuid.uuid4().hex[:8]}'
     pytester.makepyfile(test_neighbour=f'''

@@ -149,12 +149,14 @@ def pytest_sessionfinish(session):
     config = session.config
     if hasattr(config, 'workerinput'):  # an xdist worker: its records went with its reports
         return
-    if config.mpmatrix_records:
-        _write_results(session)
-    config.mpmatrix_leftovers = leftovers_of_every_run(config.mpmatrix_session,
-                                                       config.mpmatrix_session_dir)
-    if config.mpmatrix_leftovers:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    try:
+        if config.mpmatrix_records:
+            _write_results(session)
+    finally:  # even when writing broke in a way nobody foresaw, nothing a run started stays
+        config.mpmatrix_leftovers = leftovers_of_every_run(config.mpmatrix_session,
+                                                           config.mpmatrix_session_dir)
+        if config.mpmatrix_leftovers:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def leftovers_of_every_run(session: str, session_dir: str) -> list:
