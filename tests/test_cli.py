@@ -181,6 +181,26 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert cli.main(['merge', str(tmp_path), '-o', os.devnull]) == 2
 
 
+@pytest.mark.parametrize('name', ['argparse.py', 'bisect.pyc', 'json/__init__.py'])
+def test_run_refuses_a_case_beside_a_module_it_would_import_instead_of_the_standard_librarys(
+        tmp_path, capsys, name):
+    """Every case imports argparse: one beside a downloaded case would run inside it, unchecked."""
+    path = write_case(tmp_path, GOOD, 'downloaded_case')
+    stray = tmp_path / name
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_text('raise SystemExit("the stray ran")\n')
+    (tmp_path / 'notes').mkdir()  # a directory that is no package shadows nothing
+    (tmp_path / 'helper.py').write_text('')  # nor does a module the standard library lacks
+    assert cli.main(['run', str(path), '--start-method', 'fork']) == 2
+    shown, module = name.split('/')[0], name.split('.')[0].split('/')[0]
+    assert capsys.readouterr().err == (
+        f'error: {path}: {shown} beside it would be imported in place of the standard '
+        f"library's {module} inside the case (a script's own directory comes first on sys.path): "
+        'run the case from a directory without it\n')
+    stray.unlink()
+    assert cli.main(['run', str(path), '--start-method', 'fork']) == 0
+
+
 @pytest.mark.parametrize('value', ['nan', 'inf', '-1', '0', '301'])
 def test_a_timeout_that_would_never_expire_or_already_has_is_refused(capsys, value):
     """--timeout nan never expired: a hanging case ran on, its own TIMEOUT ignored."""

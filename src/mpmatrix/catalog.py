@@ -201,6 +201,22 @@ def importable_strays(directory) -> list:
             if path.name != '__pycache__' and (path.is_dir() or path.name.endswith(suffixes))]
 
 
+def shadowing_files(directory) -> list:
+    """What in ``directory`` Python would import in place of a standard-library module inside a
+    case run from there (``argparse.py``, ``bisect.pyc``, a package ``json/``): a script's own
+    directory comes first on sys.path, in the case and in every child it starts."""
+    suffixes = tuple(importlib.machinery.all_suffixes())
+    found = []
+    for path in sorted(Path(directory).iterdir()):
+        if path.is_dir():  # a regular package; a directory without __init__ shadows no module
+            importable = any((path / f'__init__{suffix}').exists() for suffix in suffixes)
+        else:
+            importable = path.name.endswith(suffixes)
+        if importable and casefile.is_stdlib_module(path.name.split('.', 1)[0]):
+            found.append(path)
+    return found
+
+
 def load_catalog(directory) -> Catalog:
     """Load every ``*.py`` in ``directory``, and refuse anything else there that Python could import.
 

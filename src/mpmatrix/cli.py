@@ -134,6 +134,12 @@ def _version() -> str:
 
 def cmd_run(args) -> int:
     case = catalog.load_case(args.case)
+    shadowing = catalog.shadowing_files(case.path.parent)
+    if shadowing:  # the catalogue refuses these in cases/; a case run from elsewhere meets them here
+        raise catalog.CaseError(case.path, [
+            f'{path.name} beside it would be imported in place of the standard library\'s '
+            f'{path.name.split(".", 1)[0]} inside the case (a script\'s own directory comes first '
+            'on sys.path): run the case from a directory without it' for path in shadowing])
     env = environment.current()
     rows, failed = [], False
     for method in args.start_method or START_METHODS:
