@@ -162,6 +162,14 @@ def test_reading_refuses_what_makes_no_sense(tmp_path, document, change, message
         bench.read(write_raw(tmp_path, spoiled(document[1], change)))
 
 
+def test_figures_breaking_the_schema_everywhere_are_refused_at_their_first_breaches(tmp_path, document):
+    """As results files: 1,000 figures, each breaking the schema twice, are not all looked through."""
+    data = spoiled(document[1], lambda data: data.update(figures=[{'unit': 'ms', 'min': -1}] * 1000))
+    with pytest.raises(bench.BenchError, match=r'does not follow the bench schema at figures/0: .*'
+                                               r'\(and at least 19 more\)$'):
+        bench.read(write_raw(tmp_path, data))
+
+
 @pytest.mark.parametrize('text, message', [
     ('{"schema_version": 1, "schema_version": 1}', 'appears twice'),
     ('{"duration": NaN}', 'not a JSON number'),

@@ -237,12 +237,10 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def validate(data, source='figures') -> None:
     """Raise BenchError unless ``data`` follows the schema and makes sense."""
-    errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.absolute_path))
+    errors = results.schema_errors(_validator(), data)
     if errors:
-        where = '/'.join(map(str, errors[0].absolute_path)) or '(top level)'
-        more = f' (and {len(errors) - 1} more)' if len(errors) > 1 else ''
-        raise BenchError(f'{source}: does not follow the bench schema at {where}: '
-                         f'{results.shorten(errors[0].message)}{more}')
+        raise BenchError(f'{source}: does not follow the bench schema {errors[0]}'
+                         f'{results.more_errors(len(errors))}')
     env_id = Environment.from_dict(data['environment']).id
     if env_id != data['environment']['id']:
         raise BenchError(f'{source}: environment id {data["environment"]["id"]} does not match its '

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import datetime
 import functools
+import itertools
 import json
 from pathlib import Path
 
@@ -28,6 +29,9 @@ SCHEMA_PATH = Path(__file__).with_name('schema') / 'results.schema.json'
 OUTPUT_LIMIT = 64 * 1024
 # A results file read: every environment of a CI run merged is some megabytes.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# Breaches of the schema named at most: finding every one of a file with a breach in each of
+# 100,000 entries took minutes and gigabytes, to print the first.
+MAX_ERRORS = 20
 
 
 class ResultsError(Exception):
@@ -148,15 +152,24 @@ def _breaches(data, definition: str = None) -> list:
         _compiled_check(definition)(data)
     except fastjsonschema.JsonSchemaException as error:
         where = '/'.join(map(str, error.path[1:])) or '(top level)'
-        return _schema_errors(_validator(definition), data) or [f'at {where}: {shorten(error.message)}']
+        return schema_errors(_validator(definition), data) or [f'at {where}: {shorten(error.message)}']
     return []
 
 
-def _schema_errors(validator, data) -> list:
-    """One line per breach; a message quoting a huge value is shortened."""
-    errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+def schema_errors(validator, data) -> list:
+    """One line per breach, for the first MAX_ERRORS found; a message quoting a huge value is
+    shortened."""
+    errors = sorted(itertools.islice(validator.iter_errors(data), MAX_ERRORS),
+                    key=lambda error: list(error.absolute_path))
     return [f"at {'/'.join(map(str, error.absolute_path)) or '(top level)'}: {shorten(error.message)}"
             for error in errors]
+
+
+def more_errors(count: int) -> str:
+    """' (and 3 more)' after the first of ``count`` breaches found (at most MAX_ERRORS)."""
+    if count <= 1:
+        return ''
+    return f' (and {"at least " if count >= MAX_ERRORS else ""}{count - 1} more)'
 
 
 def shorten(message: str, limit=300) -> str:
@@ -189,8 +202,8 @@ def validate(data, source='results') -> None:
     """Raise ResultsError unless ``data`` follows the schema, makes sense and has no duplicates."""
     errors = _breaches(data)
     if errors:
-        more = f' (and {len(errors) - 1} more)' if len(errors) > 1 else ''
-        raise ResultsError(f'{source}: does not follow the results schema {errors[0]}{more}')
+        raise ResultsError(f'{source}: does not follow the results schema {errors[0]}'
+                           f'{more_errors(len(errors))}')
     seen_environments = set()
     for number, entry in enumerate(data['environments']):
         env_id = entry['environment']['id']
