@@ -218,6 +218,30 @@ BROKEN = {
     'invisible letter in a name': (
         GOOD.replace("    print('verdict", "    observed\u3164 = 1\n    print('verdict"),
         'holds the control character U+3164'),
+    # Code is ASCII: what Python reads is what a reader and a search see.
+    'variation selector in a name': (
+        GOOD.replace("    print('verdict", "    verdict\ufe00 = 'propagates'\n    print('verdict"),
+        "holds U+FE00 (VARIATION SELECTOR-1): but in comments and plain strings (f-strings are "
+        "code) a case is ASCII, so that it runs as it reads"),
+    'mathematical letters that Python reads as a builtin': (
+        GOOD.replace("    print('verdict", "    \U0001d68e\U0001d6a1\U0001d68e\U0001d68c('x = 1')\n"
+                     "    print('verdict"),
+        "line 16: '\\U0001d68e\\U0001d6a1\\U0001d68e\\U0001d68c' holds U+1D68E (MATHEMATICAL "
+        "MONOSPACE SMALL E): but in comments and plain strings (f-strings are code) a case is ASCII, "
+        "so that it runs as it reads; Python reads 'exec'"),
+    'a Cyrillic letter in a name': (
+        GOOD.replace('def main():', 'def m\u0430in():\n    pass\n\n\ndef main():'),
+        "'m\\u0430in' holds U+0430 (CYRILLIC SMALL LETTER A)"),
+    'non-ASCII text in an f-string': (
+        GOOD.replace("    print('verdict", "    x = f'\u2192 {1}'\n    print('verdict"),
+        'holds U+2192 (RIGHTWARDS ARROW)'),
+    'soft hyphen in a comment': (GOOD.replace('def main():', '# x\xady\ndef main():'),
+                                 'holds the control character U+00AD'),
+    'Arabic letter mark in a string': (GOOD.replace("'verdict: propagates'", "'verdict: \u061cpropagates'"),
+                                       'holds the control character U+061C'),
+    'tag characters spelling hidden text in the docstring': (
+        GOOD.replace('It explains itself.', 'It explains itself.\U000e0069\U000e0067\U000e006e'),
+        'holds the control character U+E0069'),
     'line separator in a comment': (GOOD.replace('def main():', '# x\u2028y\ndef main():'),
                                     'holds the control character U+2028'),
     'form feed in an indentation': (
@@ -249,6 +273,14 @@ BROKEN = {
                                        "'why': 'w', '\\u202e': 1}]"),
         'OVERRIDES holds the control character U+202E, written as an escape'),
 }
+
+
+def test_non_ascii_text_is_fine_in_comments_plain_strings_and_the_docstring(tmp_path):
+    """Emoji keep their variation selector there: text, not names."""
+    text = (GOOD.replace('It explains itself.', 'It explains itself \u2014 café.')
+            .replace('def main():', '# \u26a0\ufe0f d\xe9j\xe0 vu\ndef main():')
+            .replace("    print('verdict", "    print('\u2192 \u26a0\ufe0f')\n    print('verdict"))
+    load_case(write_case(tmp_path, text))
 
 
 def test_the_name_of_the_site_s_list_of_cases_is_reserved(tmp_path):

@@ -105,10 +105,12 @@ def test_control_characters_are_dropped():
     markdown = summary.report([entry(record(verdict='error', stdout='a\x1b[31mred\x00\r\n'))])
     assert '<pre>a[31mred</pre>' in markdown
     # C1 controls (U+009B opens an escape sequence too) and bidirectional overrides
-    markdown = summary.report([entry(record(verdict='error', error_type='Bo\x9b31mom\u202e',
-                                            stdout='x\x9d0;title\x9cy\u2066z'))])
+    markdown = summary.report([entry(record(verdict='error', error_type='Bo\x9b31mom\u202e\u200f',
+                                            stdout='x\x9d0;title\x9cy\u2066z\u061c\U000e0069'))])
     assert 'Bo31mom' in markdown and '<pre>x0;titleyz</pre>' in markdown
-    assert not re.search('[\x80-\x9f\u202a-\u202e\u2066-\u2069]', markdown)
+    # and the bidirectional marks, and the tag characters that spell hidden ASCII
+    assert not re.search('[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]',
+                         markdown)
 
 
 def test_the_whole_report_stays_within_what_github_takes():

@@ -14,6 +14,7 @@ import reprlib
 import sys
 import sysconfig
 import tokenize
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -29,12 +30,16 @@ REFUSED_BECAUSE = {'link': ': a case is a regular file, never a link to another 
 # pymdownx.snippets include marker: the site includes each case's source, so a case holding it
 # could make the site publish any file the build can read.
 SNIPPET_MARKER = '--8<--'
-# Tab, newlines and form feed are allowed; bidirectional overrides would show readers other code
+# Tab, newlines and form feed are allowed; bidirectional controls would show readers other code
 # than Python runs (CVE-2021-42574), and so would characters that show as nothing (the Hangul
-# fillers are letters to Python: `observedㅤ` is another name than `observed`), or as a line
-# break to some readers only (U+2028, U+2029).
-CONTROL_CHARACTER = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069'
-                               '\u115f\u1160\u3164\uffa0\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]')
+# fillers are letters to Python: `observedㅤ` is another name than `observed`; tag characters
+# spell hidden ASCII), or as a line break to some readers only (U+2028, U+2029). Listed by hand,
+# as Unicode 15 has them: the catalogue must read a case alike on every Python. Variation
+# selectors are left to emoji in text; code, where they would make names, is ASCII (below).
+CONTROL_CHARACTER = re.compile(
+    '[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f'
+    '\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb'
+    '\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]')
 # Python takes a carriage return alone for a line break; a form feed resets the indentation to
 # column 0 (so `\f    print()` inside an `if` block runs outside it): one is allowed only as a
 # page break, alone on its line.
@@ -160,6 +165,34 @@ def text_problems(text: str) -> list:
                         'other text: Python counts the indentation from it, so the line runs at '
                         'another depth than it shows (a page break stands alone on its line)')
     return problems
+
+
+def code_problems(text: str) -> list:
+    """Code is ASCII: everything but comments and plain string literals. Python reads ``𝚎𝚡𝚎𝚌`` as
+    ``exec``, where no search for "exec" finds it; a Cyrillic ``а`` makes ``mаin`` another
+    function than ``main``; a variation selector makes ``verdict︀`` another name than ``verdict``,
+    though both look the same. An f-string counts as code: its fields are (and before 3.12
+    tokenize cannot tell them from its text)."""
+    if text.isascii():
+        return []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.string.isascii() or token.type == tokenize.COMMENT or (
+                    token.type == tokenize.STRING and 'f' not in _string_prefix(token.string)):
+                continue
+            char = next(char for char in token.string if not char.isascii())
+            read = unicodedata.normalize('NFKC', token.string)
+            return [f'line {token.start[0]}: {ascii(token.string[:40])} holds U+{ord(char):04X} '
+                    f'({unicodedata.name(char, "unnamed")}): but in comments and plain strings '
+                    '(f-strings are code) a case is ASCII, so that it runs as it reads'
+                    + (f'; Python reads {show(read)}' if read.isascii() and read != token.string else '')]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # ast.parse says what is wrong
+    return []
+
+
+def _string_prefix(literal: str) -> str:
+    return literal[:len(literal) - len(literal.lstrip('bBfFrRuU'))].lower()
 
 
 def escaped_text_problems(docstring: str, literals: dict) -> list:

@@ -258,6 +258,7 @@ def load_case(path) -> Case:
     except casefile.Unreadable as error:
         raise CaseError(path, [*problems, str(error)]) from None
     problems += casefile.text_problems(text)
+    problems += casefile.code_problems(text)
     literals = casefile.module_literals(tree, DECLARED, problems)
     docstring = ast.get_docstring(tree, clean=True) or ''
     problems += casefile.docstring_problems(docstring, _placeholder_sentences())

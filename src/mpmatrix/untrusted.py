@@ -14,9 +14,11 @@ import re
 import stat
 
 # Shown to readers never: C0 and C1 controls (an escape sequence can also start with U+009B) but
-# tab and newline, and the bidirectional overrides that show text in another order than it has
-# (CVE-2021-42574).
-CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+# tab and newline, the bidirectional controls that show text in another order than it has
+# (CVE-2021-42574; the marks U+200E, U+200F and U+061C too), and tag characters, which spell
+# ASCII text no reader sees.
+CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069'
+                      '\U000e0000-\U000e007f]')
 # What JSON's and Python's \ud800-\udfff escapes decode to: not text, and no UTF-8 writer takes one.
 LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 _TERMINAL_UNSAFE = re.compile(f'{CONTROLS.pattern}|{LONE_SURROGATE.pattern}')
