@@ -514,12 +514,26 @@ def test_nothing_but_cases_that_python_could_import_is_in_the_catalogue(tmp_path
     (tmp_path / '__pycache__').mkdir()  # a cache of sources beside it is never imported alone
     (tmp_path / 'notes.txt').write_text('not importable')
     catalog = load_catalog(tmp_path)
-    assert [case.name for case in catalog.cases] == ['fine']
+    assert catalog.cases == ()  # each would run the strays: none runs
     messages = {error.path.name: str(error) for error in catalog.errors}
-    assert set(messages) == {'_compat_pickle.py', 'bisect.pyc', 'json'}
+    assert set(messages) == {'_compat_pickle.py', 'bisect.pyc', 'json', tmp_path.name}
     assert f'is not a valid case name: {NAME_RULE}' in messages['_compat_pickle.py']
     for name in ('bisect.pyc', 'json'):
         assert 'is not a case, and Python could import it in place of a module' in messages[name]
+    assert messages[tmp_path.name].endswith(
+        ": no case runs while _compat_pickle.py, bisect.pyc, json would be imported in place of the "
+        "standard library's module of that name inside it")
+
+
+def test_a_stray_that_shadows_no_module_is_refused_on_every_platform_and_the_cases_run(tmp_path):
+    """.pyw and .pyd are imported only on Windows, but refused everywhere, as is any extension."""
+    write_case(tmp_path, GOOD, 'fine')
+    strays = ['helper.pyw', 'helper2.pyd', 'helper3.cpython-399-sparc.so', 'helper4.pyc']
+    for name in strays:
+        (tmp_path / name).write_bytes(b'not checked')
+    catalog = load_catalog(tmp_path)
+    assert [case.name for case in catalog.cases] == ['fine']
+    assert sorted(error.path.name for error in catalog.errors) == strays
 
 
 @pytest.mark.parametrize('name', ['1digit_name', 'with space', 'ünï_case', 'dash-name', 'CamelCase',
@@ -532,8 +546,12 @@ def test_a_case_name_must_be_a_lowercase_identifier(tmp_path, name):
 
 
 def test_a_case_may_not_shadow_a_standard_library_module(tmp_path):
-    [error] = load_catalog(write_case(tmp_path, GOOD, 'queue').parent).errors
-    assert "'queue' is a standard-library module: cases/queue.py would shadow it" in str(error)
+    write_case(tmp_path, GOOD, 'fine')
+    catalog = load_catalog(write_case(tmp_path, GOOD, 'queue').parent)
+    messages = {error.path.name: str(error) for error in catalog.errors}
+    assert "'queue' is a standard-library module: cases/queue.py would shadow it" in messages['queue.py']
+    assert 'no case runs while queue.py would be imported' in messages[tmp_path.name]
+    assert catalog.cases == ()
 
 
 @pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='no FIFOs here')

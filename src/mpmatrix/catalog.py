@@ -192,11 +192,17 @@ def case_files(directory) -> list:
     return sorted(directory.glob('*.py'))
 
 
+# What Python imports a module from, on any platform (an extension's suffix ends in .so or .pyd):
+# the catalogue refuses the same files wherever it runs.
+IMPORTABLE_SUFFIXES = tuple(sorted({*importlib.machinery.all_suffixes(), '.py', '.pyw', '.pyc', '.pyd',
+                                    '.so'}))
+
+
 def importable_strays(directory) -> list:
     """What else in ``directory`` Python could import: every case runs with its directory first
     on sys.path, so ``_compat_pickle.py``, ``bisect.pyc`` or a package ``json/`` there would run,
     unreviewed and unchecked, in place of the standard library's module, inside every case."""
-    suffixes = tuple(suffix for suffix in importlib.machinery.all_suffixes() if suffix != '.py')
+    suffixes = tuple(suffix for suffix in IMPORTABLE_SUFFIXES if suffix != '.py')
     return [path for path in sorted(Path(directory).iterdir())
             if path.name != '__pycache__' and (path.is_dir() or path.name.endswith(suffixes))]
 
@@ -205,13 +211,12 @@ def shadowing_files(directory) -> list:
     """What in ``directory`` Python would import in place of a standard-library module inside a
     case run from there (``argparse.py``, ``bisect.pyc``, a package ``json/``): a script's own
     directory comes first on sys.path, in the case and in every child it starts."""
-    suffixes = tuple(importlib.machinery.all_suffixes())
     found = []
     for path in sorted(Path(directory).iterdir()):
         if path.is_dir():  # a regular package; a directory without __init__ shadows no module
-            importable = any((path / f'__init__{suffix}').exists() for suffix in suffixes)
+            importable = any((path / f'__init__{suffix}').exists() for suffix in IMPORTABLE_SUFFIXES)
         else:
-            importable = path.name.endswith(suffixes)
+            importable = path.name.endswith(IMPORTABLE_SUFFIXES)
         if importable and casefile.is_stdlib_module(path.name.split('.', 1)[0]):
             found.append(path)
     return found
@@ -221,7 +226,8 @@ def load_catalog(directory) -> Catalog:
     """Load every ``*.py`` in ``directory``, and refuse anything else there that Python could import.
 
     A broken case does not stop the others: it is reported in ``errors``, and nothing else is
-    raised for a file.
+    raised for a file. But while a file there would be imported in place of a standard-library
+    module, which would run it inside every case, no case is loaded.
     """
     paths = case_files(directory)
     cases = []
@@ -245,6 +251,12 @@ def load_catalog(directory) -> Catalog:
             errors.append(CaseError(case.path, [f'RELATED names unknown case(s): {", ".join(unknown)}']))
         else:
             valid.append(case)
+    shadowing = shadowing_files(directory)
+    if shadowing:
+        valid = []
+        errors.append(CaseError(directory, [
+            f'no case runs while {", ".join(path.name for path in shadowing)} would be imported in '
+            'place of the standard library\'s module of that name inside it']))
     return Catalog(tuple(valid), tuple(sorted(errors, key=lambda error: error.path)))
 
 
