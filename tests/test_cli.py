@@ -181,6 +181,15 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert cli.main(['merge', str(tmp_path), '-o', os.devnull]) == 2
 
 
+def test_run_shows_what_the_case_printed_without_sending_its_escape_sequences(tmp_path, capsys):
+    text = GOOD.replace("    print('verdict", "    print('\\x1b]0;pwned\\x07\\u202e')\n    print('verdict")
+    path = write_case(tmp_path, text, 'noisy_case')
+    assert cli.main(['run', str(path), '--start-method', 'fork', '-v']) == 0
+    out = capsys.readouterr().out
+    assert 'stdout:\n\\x1b]0;pwned\\x07\\u202e\nverdict: propagates' in out
+    assert not set('\x1b\x07\u202e') & set(out)
+
+
 @pytest.mark.parametrize('name', ['argparse.py', 'bisect.pyc', 'json/__init__.py'])
 def test_run_refuses_a_case_beside_a_module_it_would_import_instead_of_the_standard_librarys(
         tmp_path, capsys, name):

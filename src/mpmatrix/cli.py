@@ -305,10 +305,10 @@ def _results_paths(inputs) -> list:
 def _print_run(run) -> None:
     print(f'--- {run.case}[{run.start_method}] exit code {run.exit_code}')
     for problem in run.problems:
-        print(f'problem: {problem}')
+        print(f'problem: {untrusted.printable(problem)}')
     for name, text in (('stdout', run.stdout), ('stderr', run.stderr)):
-        if text.strip():
-            print(f'{name}:\n' + text.rstrip())
+        if text.strip():  # what the case printed, its escape sequences shown, not sent to the terminal
+            print(f'{name}:\n' + untrusted.printable(text.rstrip()))
 
 
 def _print_table(header, rows) -> None:
