@@ -289,6 +289,26 @@ def test_ranges_name_the_os_only_where_oses_differ():
     assert site.where(free, envs) == 'CPython free-threaded'
 
 
+def test_two_machines_of_one_os_are_two_series_of_versions(tmp_path):
+    """macOS arm64 3.12 and 3.13 with x86_64 3.8 and 3.9 were one series: the version guide
+    reported a change from 3.13 to 3.8, and a range ran from one machine's versions to the other's."""
+    arm = [dataclasses.replace(environment(version, 'macos'), machine='arm64')
+           for version in ('3.12.1', '3.13.0')]
+    intel = [environment(version, 'macos') for version in ('3.8.18', '3.9.18')]
+    envs = sorted(arm + intel, key=lambda env: env.sort_key)
+    assert site.where({env.id for env in arm}, envs) == 'CPython on macOS (arm64)'
+    assert site.where({arm[1].id, intel[1].id}, envs) == ('CPython 3.13+ on macOS (arm64), '
+                                                          'CPython 3.9+ on macOS (x86_64)')
+    assert site.where({env.id for env in envs}, envs) == 'CPython'
+    write_case(tmp_path, GOOD, 'queue_result')
+    page = site.pages(load_catalog(tmp_path), [
+        EnvironmentResults(env, [record(verdict='propagates' if env in arm else 'isolated')]) for env in envs
+    ])['guides/version-changes.md']
+    assert '## CPython on macOS \\(arm64\\)' in page and '## CPython on macOS \\(x86\\_64\\)' in page
+    assert 'Versions seen: 3.12, 3.13.' in page and 'Versions seen: 3.8, 3.9.' in page
+    assert '→' not in page  # no change within either machine's series
+
+
 def test_a_cell_with_an_outcome_per_environment_groups_its_environments_once(monkeypatch):
     """Results with another error type in every environment give a cell as many outcomes as
     environments. Each outcome's "where" grouped and labelled every environment again, in time

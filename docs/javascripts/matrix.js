@@ -36,26 +36,38 @@ function versionRanges(members, hits) {
   return texts.join(", ");
 }
 
+function platformLabels(seen) {
+  // As mpmatrix.site.platform_labels: "macOS", or "macOS (arm64)" where it ran on two machines.
+  const machines = new Map();
+  for (const env of seen) {
+    if (!machines.has(env.os)) machines.set(env.os, new Set());
+    machines.get(env.os).add(env.machine);
+  }
+  return new Map(seen.map((env) => [env.id, machines.get(env.os).size > 1
+    ? `${env.osLabel} (${env.machine})` : env.osLabel]));
+}
+
 function where(hits, seen) {
   const groups = new Map();
+  const platforms = platformLabels(seen);
   for (const env of seen) {
     if (!groups.has(env.impl)) groups.set(env.impl, new Map());
     const byOs = groups.get(env.impl);
-    if (!byOs.has(env.os)) byOs.set(env.os, []);
-    byOs.get(env.os).push(env);
+    const platform = platforms.get(env.id);
+    if (!byOs.has(platform)) byOs.set(platform, []);
+    byOs.get(platform).push(env);
   }
   const parts = [];
   for (const [label, byOs] of groups) {
     const texts = new Map();
-    for (const [os, members] of byOs)
-      if (members.some((env) => hits.has(env.id))) texts.set(os, versionRanges(members, hits));
+    for (const [platform, members] of byOs)
+      if (members.some((env) => hits.has(env.id))) texts.set(platform, versionRanges(members, hits));
     if (!texts.size) continue;
     const values = new Set(texts.values());
     if (texts.size === byOs.size && values.size === 1) {
       parts.push(`${label} ${[...values][0]}`.trim());
     } else {
-      for (const [os, text] of texts)
-        parts.push(`${label} ${text}`.trim() + ` on ${seen.find((env) => env.os === os).osLabel}`);
+      for (const [platform, text] of texts) parts.push(`${label} ${text}`.trim() + ` on ${platform}`);
     }
   }
   return parts.join(", ");

@@ -323,9 +323,19 @@ def version_labels(envs: list) -> dict:
             + ('t' if env.free_threaded else '') for env in envs}
 
 
+def platform_labels(envs: list) -> dict:
+    """Environment id -> ``macOS``, or ``macOS (arm64)`` where ``envs`` hold that OS on more than
+    one machine: the versions of one machine are a series, those of two are not."""
+    machines = collections.defaultdict(set)
+    for env in envs:
+        machines[env.os].add(env.machine)
+    return {env.id: OS_LABELS.get(env.os, env.os) + (f' ({env.machine})' if len(machines[env.os]) > 1 else '')
+            for env in envs}
+
+
 @dataclasses.dataclass
 class Group:
-    """The environments of one implementation on one OS, in version order."""
+    """The environments of one implementation on one platform (OS and machine), in version order."""
 
     envs: list
     labels: list  # each one's version label
@@ -333,11 +343,11 @@ class Group:
 
 
 def grouped(envs: list) -> dict:
-    """Implementation label -> OS -> Group, in the order of ``envs``."""
-    members = collections.OrderedDict()
+    """Implementation label -> platform label -> Group, in the order of ``envs``."""
+    members, platforms = collections.OrderedDict(), platform_labels(envs)
     for env in envs:
         by_os = members.setdefault(implementation_label(env), collections.OrderedDict())
-        by_os.setdefault(env.os, []).append(env)
+        by_os.setdefault(platforms[env.id], []).append(env)
     groups = collections.OrderedDict()
     for label, by_os in members.items():
         groups[label] = collections.OrderedDict()
@@ -377,15 +387,14 @@ def where(hits: set, envs: list, groups: dict = None) -> str:
     ``groups``: ``grouped(envs)``, when the caller asks about the same environments many times."""
     parts = []
     for label, by_os in (grouped(envs) if groups is None else groups).items():
-        texts = {os_name: version_ranges(group, hits) for os_name, group in by_os.items()
+        texts = {platform: version_ranges(group, hits) for platform, group in by_os.items()
                  if any(env_id in group.positions for env_id in hits)}
         if not texts:
             continue
         if len(texts) == len(by_os) and len(set(texts.values())) == 1:
             parts.append(f'{label} {next(iter(texts.values()))}'.strip())
         else:
-            parts += [f'{label} {text}'.strip() + f' on {OS_LABELS.get(os_name, os_name)}'
-                      for os_name, text in texts.items()]
+            parts += [f'{label} {text}'.strip() + f' on {platform}' for platform, text in texts.items()]
     return ', '.join(parts)
 
 
@@ -434,10 +443,7 @@ def matrix_data(catalog, envs: list, rows: list) -> dict:
                for label, members in families(catalog.cases)]
     data = {
         'methods': list(START_METHODS),
-        'envs': [{'id': env.id, 'os': env.os, 'osLabel': OS_LABELS.get(env.os, env.os),
-                  'impl': implementation_label(env), 'python': env.python_version,
-                  'ft': env.free_threaded, 'version': _version_numbers(env.python_version)}
-                 for env in envs],
+        'envs': [environment_data(env) for env in envs],
         'outcomes': outcomes,
         'rows': data_rows,
     }
@@ -479,13 +485,13 @@ def _works_under(row: dict, method: str) -> bool:
 
 def os_differences(rows: list, envs: list) -> list:
     """Case x method whose outcome differs between OSes for the same interpreter version."""
-    found = []
+    found, platforms = [], platform_labels(envs)
     for row in rows:
         for method in START_METHODS:
             by_interpreter = collections.defaultdict(dict)
             for env, record in row['observations'][method]:
                 key = (implementation_label(env), env.python_version)
-                by_interpreter[key][env.os] = record_outcome(record)
+                by_interpreter[key][platforms[env.id]] = record_outcome(record)
             if any(len(set(outcomes.values())) > 1 for outcomes in by_interpreter.values()):
                 found.append({'row': row, 'method': method, 'cell': row['cells'][method]})
     return found
@@ -501,10 +507,10 @@ def works_everywhere(rows: list) -> list:
 
 
 def version_changes(rows: list, envs: list) -> list:
-    """Per OS and implementation, each change of outcome between consecutive versions seen."""
-    groups = collections.OrderedDict()
+    """Per platform and implementation, each change of outcome between consecutive versions seen."""
+    groups, platforms = collections.OrderedDict(), platform_labels(envs)
     for env in envs:
-        groups.setdefault((env.os, implementation_label(env)), []).append(env)
+        groups.setdefault((platforms[env.id], implementation_label(env)), []).append(env)
     seen = [(row, method, {env.id: record_outcome(record) for env, record in row['observations'][method]})
             for row in rows for method in START_METHODS]
     changes = []
@@ -520,7 +526,7 @@ def version_changes(rows: list, envs: list) -> list:
                 steps.append({'older': older, 'newer': newer, 'changes': changed,
                               'labels': (labels[older.id], labels[newer.id])})
         if len(members) > 1:
-            changes.append({'os': OS_LABELS.get(os_name, os_name), 'implementation': label,
+            changes.append({'os': os_name, 'implementation': label,
                             'versions': [labels[env.id] for env in members],
                             'steps': steps})
     return changes
@@ -541,6 +547,13 @@ def guides(catalog, envs: list, rows: list) -> dict:
         'works-everywhere': ('guide_everywhere.md.j2', dict(common, families=works_everywhere(rows))),
         'version-changes': ('guide_versions.md.j2', dict(common, groups=version_changes(rows, envs))),
     }
+
+
+def environment_data(env) -> dict:
+    """What the matrix page's script knows of an environment, to narrow the cells as ``where`` does."""
+    return {'id': env.id, 'os': env.os, 'osLabel': OS_LABELS.get(env.os, env.os), 'machine': env.machine,
+            'impl': implementation_label(env), 'python': env.python_version, 'ft': env.free_threaded,
+            'version': _version_numbers(env.python_version)}
 
 
 def _version_numbers(version: str) -> list:

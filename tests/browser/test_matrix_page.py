@@ -1,8 +1,12 @@
 """The matrix page in Chromium: filters, toggles, URL state, anchors, ranges, phones, no JS."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from mpmatrix import site
+
+from ..test_catalog import environment
 from .conftest import PHONE
 
 
@@ -87,6 +91,21 @@ def test_narrowing_environments_recomputes_the_cells(site_page):
     page.select_option('select[name=impl]', 'CPython')
     page.select_option('select[name=os]', 'linux')
     assert cell.inner_text().strip() == '≠ error (SIGSEGV)' or cell.inner_text().strip() == 'error (SIGSEGV)'
+
+
+def test_the_script_names_where_an_outcome_was_seen_as_the_generator_does(site_page):
+    """Two machines of one OS (macOS arm64 and x86_64) are two series of versions in the cells
+    the page recomputes, as in those the generator wrote."""
+    arm = [dataclasses.replace(environment(version, 'macos'), machine='arm64')
+           for version in ('3.12.1', '3.13.0')]
+    intel = [environment(version, 'macos') for version in ('3.8.18', '3.9.18')]
+    envs = sorted([*arm, *intel, environment('3.12.1'), environment('3.13.0')], key=lambda env: env.sort_key)
+    page = site_page().open('matrix.html')
+    for hits in [{env.id for env in arm}, {arm[1].id, intel[1].id}, {env.id for env in envs},
+                 {env.id for env in envs if env.python_version >= '3.12'}]:
+        expected = site.where(hits, envs)
+        assert page.evaluate('([hits, seen]) => where(new Set(hits), seen)',
+                             [sorted(hits), [site.environment_data(env) for env in envs]]) == expected
 
 
 def test_the_toggles(site_page):
