@@ -206,6 +206,42 @@ BROKEN = {
     'import of a computed name': (
         GOOD.replace("    print('verdict", "    __import__('ps' + 'util')\n    print('verdict"),
         'imports a module whose name is computed as the case runs'),
+    # Code the import check cannot read is refused (a reproducibility rule, not a sandbox).
+    'exec of a string': (
+        GOOD.replace("    print('verdict", "    exec('import psutil')\n    print('verdict"),
+        "line 16: uses exec: code run from a string escapes the import check and the reader"),
+    'eval through builtins': (
+        GOOD.replace("    print('verdict", "    import builtins\n    builtins.eval('1')\n    print('verdict"),
+        'uses eval: code run from a string'),
+    'import_module kept under another name': (
+        GOOD.replace("    print('verdict", "    load = importlib.import_module\n    load('psutil')\n"
+                     "    print('verdict"),
+        "uses import_module without calling it: the import check reads a module's name only in a "
+        "call written import_module('module')"),
+    'import_module imported under another name': (
+        GOOD.replace('import argparse\n',
+                     'import argparse\nfrom importlib import import_module as load\n'),
+        'line 6: imports import_module under another name'),
+    '__import__ fetched by its name': (
+        GOOD.replace("    print('verdict", "    import builtins\n"
+                     "    getattr(builtins, '__import__')('psutil')\n    print('verdict"),
+        "names __import__ in a string (getattr(builtins, '__import__')): the import check cannot "
+        "follow it"),
+    'a module run by its name': (
+        GOOD.replace("    print('verdict",
+                     "    import runpy\n    runpy.run_module('pip')\n    print('verdict"),
+        "uses run_module, which imports or runs a module out of the import check's sight"),
+    'a resolver imported by name': (
+        GOOD.replace('import argparse\n', 'import argparse\nfrom pkgutil import resolve_name\n'),
+        "line 6: uses resolve_name, which imports or runs a module"),
+    'third-party module preloaded by the fork server': (
+        GOOD.replace("    print('verdict", "    multiprocessing.set_forkserver_preload(['psutil'])\n"
+                     "    print('verdict"),
+        'imports psutil, which is not in the standard library'),
+    'computed list preloaded by the fork server': (
+        GOOD.replace("    print('verdict", "    multiprocessing.set_forkserver_preload(names)\n"
+                     "    print('verdict"),
+        'imports a module whose name is computed as the case runs'),
     'relative import': (GOOD.replace('import argparse\n', 'import argparse\nfrom . import helper\n'),
                         'line 6: a relative import'),
     'snippet in the docstring': (GOOD.replace('It explains itself.', 'It explains itself.\n\n'
@@ -280,6 +316,15 @@ def test_non_ascii_text_is_fine_in_comments_plain_strings_and_the_docstring(tmp_
     text = (GOOD.replace('It explains itself.', 'It explains itself \u2014 café.')
             .replace('def main():', '# \u26a0\ufe0f d\xe9j\xe0 vu\ndef main():')
             .replace("    print('verdict", "    print('\u2192 \u26a0\ufe0f')\n    print('verdict"))
+    load_case(write_case(tmp_path, text))
+
+
+def test_what_reads_like_a_code_runner_but_is_none_is_fine(tmp_path):
+    """re.compile is no builtin; a standard-library module preloaded by name is checked, and fine;
+    import_module called with its name is read."""
+    text = GOOD.replace("    print('verdict", "    import re\n    re.compile('x')\n"
+                        "    multiprocessing.set_forkserver_preload(['calendar'])\n"
+                        "    importlib.import_module('json')\n    print('verdict")
     load_case(write_case(tmp_path, text))
 
 

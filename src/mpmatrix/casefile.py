@@ -254,23 +254,76 @@ def placeholder_sentences(template: str) -> tuple:
     return tuple(sentence for sentence in re.split(r'(?<=[.:])\s+', body) if len(sentence.split()) >= 4)
 
 
+# Run code given as a string: what they run escapes the import check and whoever reads the case.
+CODE_RUNNERS = ('exec', 'eval', 'compile', 'breakpoint')
+# Import a module by name: the check reads the name only in a call written out with it.
+IMPORTERS = ('__import__', 'import_module')
+# Import or run a module named, or found at a path, as the case runs.
+RESOLVERS = ('resolve_name', 'locate', 'spec_from_file_location', 'module_from_spec', 'run_module',
+             'run_path', 'addsitedir')
+
+
 def import_problems(tree: ast.Module) -> list:
-    """Every import, at any depth, must name a standard-library module; no relative imports."""
+    """Every import, at any depth, must name a standard-library module; no relative imports; no
+    code run from a string, nor a module imported in a way that hides its name from this check.
+
+    A reproducibility rule, not a sandbox: a name built at run time (``getattr(m, 'imp' + 'ort')``)
+    is beyond any static check, and left to review.
+    """
+    nodes = list(ast.walk(tree))
+    callees = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
     problems = []
-    for node in ast.walk(tree):
+    for node in nodes:
+        line = getattr(node, 'lineno', '?')
         if isinstance(node, ast.ImportFrom) and node.level:
-            problems.append(f'line {node.lineno}: a relative import: a case is a standalone script')
+            problems.append(f'line {line}: a relative import: a case is a standalone script')
             continue
         for name in _imported_names(node):
             if name is None:
-                problems.append(f'line {node.lineno}: imports a module whose name is computed as the '
+                problems.append(f'line {line}: imports a module whose name is computed as the '
                                 'case runs: the catalogue could not check that it is in the standard '
                                 'library; write the name as a string')
             elif not is_stdlib_module(name.split('.')[0]):
-                problems.append(f'line {node.lineno}: imports {name}, which is not in the standard '
+                problems.append(f'line {line}: imports {name}, which is not in the standard '
                                 f'library of this Python ({sys.version.split()[0]}): a case uses '
                                 'the standard library only')
+        problems += [f'line {line}: {problem}' for problem in _hidden_code(node, callees)]
     return problems
+
+
+def _hidden_code(node, callees: set) -> list:
+    """What in ``node`` runs code, or imports a module, out of the import check's sight."""
+    if isinstance(node, ast.ImportFrom):
+        renamed = [alias for alias in node.names if alias.asname not in (None, alias.name)]
+        return ([_hidden_code_problem(alias.name) for alias in node.names if alias.name in RESOLVERS]
+                + [_hidden_code_problem(alias.name, renamed=True) for alias in renamed
+                   if alias.name in IMPORTERS])
+    if isinstance(node, ast.Name):
+        name = node.id
+    elif isinstance(node, ast.Attribute):
+        name = node.attr
+        if name in CODE_RUNNERS and not (isinstance(node.value, ast.Name)
+                                         and node.value.id in ('builtins', '__builtins__')):
+            return []  # re.compile is no builtin
+    elif isinstance(node, ast.Constant) and node.value in (*IMPORTERS, 'exec', 'eval'):
+        return [f'names {node.value} in a string (getattr(builtins, {node.value!r})): the import '
+                'check cannot follow it']
+    else:
+        return []
+    if name in CODE_RUNNERS or name in RESOLVERS or (name in IMPORTERS and id(node) not in callees):
+        return [_hidden_code_problem(name)]
+    return []
+
+
+def _hidden_code_problem(name: str, renamed: bool = False) -> str:
+    if name in CODE_RUNNERS:
+        return (f'uses {name}: code run from a string escapes the import check and the reader; '
+                'a case writes its code out')
+    if name in IMPORTERS:
+        how = 'imports {} under another name' if renamed else 'uses {} without calling it'
+        return (f'{how.format(name)}: the import check reads a module\'s name only in a call '
+                f'written {name}(\'module\')')
+    return f'uses {name}, which imports or runs a module out of the import check\'s sight'
 
 
 @functools.lru_cache(maxsize=None)
@@ -369,12 +422,19 @@ def start_method_problems(tree: ast.Module, start_method_at: str, main_guard: bo
 
 
 def _imported_names(node) -> list:
-    """The modules a node imports: ``import x``, ``from x import y``, and ``__import__`` or
-    ``importlib.import_module`` called with a name; ``None`` for a name computed at run time."""
+    """The modules a node imports: ``import x``, ``from x import y``, ``__import__`` or
+    ``importlib.import_module`` called with a name, and the names given to
+    ``set_forkserver_preload``; ``None`` for a name computed at run time."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     if isinstance(node, ast.ImportFrom):
         return [node.module]
+    if isinstance(node, ast.Call) and _call_name(node) == 'set_forkserver_preload':
+        given = node.args[0] if node.args else next(
+            (keyword.value for keyword in node.keywords if keyword.arg == 'module_names'), None)
+        if isinstance(given, (ast.List, ast.Tuple)):
+            return [_literal_text(element) for element in given.elts]
+        return [None]
     if not (isinstance(node, ast.Call) and _call_name(node) in ('__import__', 'import_module')):
         return []
     named = [keyword.value for keyword in node.keywords if keyword.arg == 'name']
