@@ -46,7 +46,8 @@ def test_xdist_workers_write_one_results_file(pytester, tmp_path):
 def test_a_method_the_platform_lacks_is_skipped_and_recorded_unavailable(pytester, tmp_path,
                                                                         monkeypatch):
     pytester.makepyfile(spawn_only='import multiprocessing\n'
-                                   "multiprocessing.get_all_start_methods = lambda: ['spawn']\n")
+                                   "multiprocessing.get_all_start_methods = lambda: ['spawn']\n"
+                                   "multiprocessing.set_start_method('spawn', force=True)\n")
     monkeypatch.setenv('PYTHONPATH', str(pytester.path))
     result = run_matrix(pytester, tmp_path, '-p', 'spawn_only', '-rs')
     result.assert_outcomes(passed=2, skipped=4)

@@ -360,6 +360,28 @@ def test_values_beyond_any_real_run_are_refused(tmp_path, old, new):
         results.read(path)
 
 
+@pytest.mark.parametrize('environment_fields, records, message', [
+    ({'available_start_methods': ('spawn',), 'default_start_method': 'fork'}, [],
+     'its default start method is not one it has'),
+    ({}, [Record(case='queue_result', start_method='spawn', expected='isolated', verdict='unavailable',
+                 outcome='skipped')],
+     'records spawn as unavailable, but linux-x86_64-cpython-3.12.1 has it'),
+    ({'available_start_methods': ('fork',)}, [record()],
+     'records a run under spawn, which linux-x86_64-cpython-3.12.1 does not have'),
+], ids=['default-not-available', 'unavailable-but-there', 'ran-where-absent'])
+def test_what_an_environment_has_and_its_records_agree(tmp_path, environment_fields, records, message):
+    path = tmp_path / 'x.json'
+    results.write(path, [EnvironmentResults(environment(), [])])
+    data = json.loads(path.read_text(encoding='utf-8'))
+    data['environments'][0]['environment'].update(
+        {key: list(value) if isinstance(value, tuple) else value
+         for key, value in environment_fields.items()})
+    data['environments'][0]['records'] = [dataclasses.asdict(each) for each in records]
+    path.write_text(json.dumps(data), encoding='utf-8')
+    with pytest.raises(ResultsError, match=re.escape(message)):
+        results.read(path)
+
+
 def test_a_file_breaking_the_schema_everywhere_is_refused_at_its_first_breaches(tmp_path):
     """Every breach of 5,000 empty environments was found and sorted, to name the first: a file
     of 4 MB took minutes and 10 GB. The first MAX_ERRORS found are named, and no more looked for."""

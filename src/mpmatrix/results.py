@@ -210,9 +210,17 @@ def validate(data, source='results') -> None:
         if env_id in seen_environments:
             raise ResultsError(f'{source}: environment {env_id} appears twice')
         seen_environments.add(env_id)
+        available = entry['environment']['available_start_methods']
+        if entry['environment']['default_start_method'] not in available:
+            raise ResultsError(f'{source}: {env_id}: its default start method is not one it has')
         seen = set()
         for index, record in enumerate(entry['records']):
             errors = _logic_errors(record)
+            method = record['start_method']
+            if record['verdict'] == 'unavailable' and method in available:
+                errors.append(f'records {method} as unavailable, but {env_id} has it')
+            elif record['verdict'] != 'unavailable' and method not in available:
+                errors.append(f'records a run under {method}, which {env_id} does not have')
             if errors:
                 raise ResultsError(f'{source}: at environments/{number}/records/{index}: {errors[0]}')
             key = (record['case'], record['start_method'])
