@@ -225,15 +225,14 @@ BROKEN = {
     '__import__ fetched by its name': (
         GOOD.replace("    print('verdict", "    import builtins\n"
                      "    getattr(builtins, '__import__')('psutil')\n    print('verdict"),
-        "names __import__ in a string (getattr(builtins, '__import__')): the import check cannot "
-        "follow it"),
+        "names __import__ in a string: the import check cannot follow it"),
     'a module run by its name': (
         GOOD.replace("    print('verdict",
                      "    import runpy\n    runpy.run_module('pip')\n    print('verdict"),
-        "uses run_module, which imports or runs a module out of the import check's sight"),
+        "imports runpy, which runs code or modules given by name, out of the import check's sight"),
     'a resolver imported by name': (
         GOOD.replace('import argparse\n', 'import argparse\nfrom pkgutil import resolve_name\n'),
-        "line 6: uses resolve_name, which imports or runs a module"),
+        "line 6: uses resolve_name, which loads or runs a module out of the import check's sight"),
     'third-party module preloaded by the fork server': (
         GOOD.replace("    print('verdict", "    multiprocessing.set_forkserver_preload(['psutil'])\n"
                      "    print('verdict"),
@@ -242,6 +241,52 @@ BROKEN = {
         GOOD.replace("    print('verdict", "    multiprocessing.set_forkserver_preload(names)\n"
                      "    print('verdict"),
         'imports a module whose name is computed as the case runs'),
+    'exec imported from builtins under another name': (
+        GOOD.replace('import argparse\n', 'import argparse\nfrom builtins import exec as run\n'),
+        'line 6: uses exec: code run from a string'),
+    'eval on builtins under another name': (
+        GOOD.replace("    print('verdict", "    import builtins as b\n    b.eval('1')\n    print('verdict"),
+        'uses eval: code run from a string'),
+    'exec on the builtins module imported by name': (
+        GOOD.replace("    print('verdict", "    __import__('builtins').exec('1')\n    print('verdict"),
+        'uses exec: code run from a string'),
+    'compile on the builtins module imported by name': (
+        GOOD.replace("    print('verdict",
+                     "    importlib.import_module('builtins').compile('1', 'x', 'eval')\n"
+                     "    print('verdict"),
+        'uses compile: code run from a string'),
+    'a builtin fetched by a key': (
+        GOOD.replace("    print('verdict", "    import builtins\n    vars(builtins)['exec']('1')\n"
+                     "    print('verdict"),
+        'names exec in a string: the import check cannot follow it'),
+    'fork server preload under another name': (
+        GOOD.replace('import argparse\n', 'import argparse\n'
+                     'from multiprocessing import set_forkserver_preload as preload\n'),
+        'line 6: imports set_forkserver_preload under another name'),
+    'fork server preload kept in a variable': (
+        GOOD.replace("    print('verdict", "    preload = multiprocessing.set_forkserver_preload\n"
+                     "    print('verdict"),
+        "uses set_forkserver_preload without calling it: the import check reads a module's name only "
+        "in a call written set_forkserver_preload(['module'])"),
+    'fork server preload list set directly': (
+        GOOD.replace("    print('verdict",
+                     "    multiprocessing.forkserver._forkserver._preload_modules = ['x']\n"
+                     "    print('verdict"),
+        'uses _preload_modules, which loads or runs a module'),
+    'a loader run on a file': (
+        GOOD.replace("    print('verdict", "    import importlib.machinery\n"
+                     "    importlib.machinery.SourceFileLoader('x', 'x.py').load_module()\n"
+                     "    print('verdict"),
+        'uses load_module, which loads or runs a module'),
+    'timeit running a string': (GOOD.replace('import argparse\n', 'import argparse\nimport timeit\n'),
+                                'line 6: imports timeit, which runs code or modules given by name'),
+    'a string literal inside an f-string field': (
+        GOOD.replace("    print('verdict", "    x = f\"{'caf\xe9'}\"\n    print('verdict"),
+        'holds U+00E9 (LATIN SMALL LETTER E WITH ACUTE)'),
+    'an integer too large to show': (GOOD.replace("FAMILY = 'managers'", 'FAMILY = 0x' + 'f' * 4000),
+                                     'FAMILY'),
+    'a tag character beyond the ASCII ones': (GOOD.replace('def main():', '# x\U000e0080\ndef main():'),
+                                              'holds the control character U+E0080'),
     'relative import': (GOOD.replace('import argparse\n', 'import argparse\nfrom . import helper\n'),
                         'line 6: a relative import'),
     'snippet in the docstring': (GOOD.replace('It explains itself.', 'It explains itself.\n\n'
@@ -320,12 +365,32 @@ def test_non_ascii_text_is_fine_in_comments_plain_strings_and_the_docstring(tmp_
 
 
 def test_what_reads_like_a_code_runner_but_is_none_is_fine(tmp_path):
-    """re.compile is no builtin; a standard-library module preloaded by name is checked, and fine;
-    import_module called with its name is read."""
+    """re.compile is no builtin; a standard-library module preloaded by name is checked, and fine
+    ('__main__' is the fork server's own default); import_module called with its name is read;
+    'exec' and 'eval' as plain data are data; a case's own locate or run_path is its own."""
     text = GOOD.replace("    print('verdict", "    import re\n    re.compile('x')\n"
-                        "    multiprocessing.set_forkserver_preload(['calendar'])\n"
-                        "    importlib.import_module('json')\n    print('verdict")
+                        "    multiprocessing.set_forkserver_preload(['__main__', 'calendar'])\n"
+                        "    importlib.import_module('json')\n"
+                        "    modes = {'exec': 1, 'choices': ['train', 'eval']}\n"
+                        "    Finder().locate(modes)\n    run_path(modes)\n    print('verdict")
+    text = text.replace('def main():', 'class Finder:\n    def locate(self, x):\n        return x\n\n\n'
+                        'def run_path(x):\n    return x\n\n\ndef main():')
     load_case(write_case(tmp_path, text))
+
+
+def test_a_module_in_the_current_directory_is_not_taken_for_the_standard_librarys(tmp_path, monkeypatch):
+    """On 3.8 and 3.9 the check asked the import system, which looks in the current directory
+    first: run from cases/, a stray mailbox.py there was taken for a module of the catalogue's own."""
+    (tmp_path / 'mailbox.py').write_text('')
+    (tmp_path / 'not_in_any_stdlib.py').write_text('')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    casefile.is_stdlib_module.cache_clear()
+    try:
+        assert casefile.is_stdlib_module('mailbox')
+        assert not casefile.is_stdlib_module('not_in_any_stdlib')
+    finally:
+        casefile.is_stdlib_module.cache_clear()
 
 
 def test_the_name_of_the_site_s_list_of_cases_is_reserved(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import codecs
 import functools
+import importlib.machinery
 import importlib.util
 import io
 import re
@@ -39,7 +40,8 @@ SNIPPET_MARKER = '--8<--'
 CONTROL_CHARACTER = re.compile(
     '[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f'
     '\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb'
-    '\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]')
+    '\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e00ff'
+    '\U000e01f0-\U000e0fff]')
 # Python takes a carriage return alone for a line break; a form feed resets the indentation to
 # column 0 (so `\f    print()` inside an `if` block runs outside it): one is allowed only as a
 # page break, alone on its line.
@@ -68,7 +70,10 @@ class Unreadable(Exception):
 
 def show(value) -> str:
     """A short repr of untrusted data, for error messages."""
-    return _show.repr(value)
+    try:
+        return _show.repr(value)
+    except (ValueError, OverflowError):  # an int of more digits than Python converts (4,300)
+        return f'<{type(value).__name__} too large to show>'
 
 
 def name_problems(name: str) -> list:
@@ -167,6 +172,10 @@ def text_problems(text: str) -> list:
     return problems
 
 
+# 3.12+ (PEP 701); nothing else has these numbers before.
+FSTRING_START, FSTRING_END = getattr(tokenize, 'FSTRING_START', -1), getattr(tokenize, 'FSTRING_END', -1)
+
+
 def code_problems(text: str) -> list:
     """Code is ASCII: everything but comments and plain string literals. Python reads ``𝚎𝚡𝚎𝚌`` as
     ``exec``, where no search for "exec" finds it; a Cyrillic ``а`` makes ``mаin`` another
@@ -175,10 +184,12 @@ def code_problems(text: str) -> list:
     tokenize cannot tell them from its text)."""
     if text.isascii():
         return []
+    inside_fstring = 0  # 3.12+ tokenizes an f-string into parts: all of them count as it
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.string.isascii() or token.type == tokenize.COMMENT or (
-                    token.type == tokenize.STRING and 'f' not in _string_prefix(token.string)):
+            inside_fstring += (token.type == FSTRING_START) - (token.type == FSTRING_END)
+            if token.string.isascii() or (not inside_fstring and (token.type == tokenize.COMMENT or (
+                    token.type == tokenize.STRING and 'f' not in _string_prefix(token.string)))):
                 continue
             char = next(char for char in token.string if not char.isascii())
             read = unicodedata.normalize('NFKC', token.string)
@@ -186,8 +197,8 @@ def code_problems(text: str) -> list:
                     f'({unicodedata.name(char, "unnamed")}): but in comments and plain strings '
                     '(f-strings are code) a case is ASCII, so that it runs as it reads'
                     + (f'; Python reads {show(read)}' if read.isascii() and read != token.string else '')]
-    except (tokenize.TokenError, SyntaxError):
-        pass  # ast.parse says what is wrong
+    except (tokenize.TokenError, SyntaxError) as error:  # Python parsed it: refuse, never pass it unread
+        return [f'cannot be read token by token ({show(str(error))}) to check that its code is ASCII']
     return []
 
 
@@ -256,12 +267,17 @@ def placeholder_sentences(template: str) -> tuple:
 
 # Run code given as a string: what they run escapes the import check and whoever reads the case.
 CODE_RUNNERS = ('exec', 'eval', 'compile', 'breakpoint')
-# Import a module by name: the check reads the name only in a call written out with it.
-IMPORTERS = ('__import__', 'import_module')
-# Import or run a module named, or found at a path, as the case runs.
-RESOLVERS = ('resolve_name', 'locate', 'spec_from_file_location', 'module_from_spec', 'run_module',
-             'run_path', 'addsitedir')
+# Import modules by name: the check reads the names only in a call written out with them.
+IMPORTERS = ('__import__', 'import_module', 'set_forkserver_preload')
+# Modules whose purpose is to run code or modules given by name, string or path.
+RUNNING_MODULES = ('bdb', 'code', 'codeop', 'cProfile', 'imp', 'pdb', 'profile', 'pydoc', 'runpy', 'site',
+                   'timeit', 'trace', 'zipimport')
+# Load or run a module found by a name or a path as the case runs, whatever they are called on.
+RESOLVERS = ('resolve_name', 'spec_from_file_location', 'module_from_spec', 'exec_module',
+             'load_module', 'load_source', 'import_main_path', '_preload_modules')
 WATCHED = frozenset((*CODE_RUNNERS, *IMPORTERS, *RESOLVERS))
+# Python 3.8 wraps a subscript's key in an Index node (gone from newer Pythons' trees).
+INDEX = getattr(ast, 'Index', ())
 
 
 def import_problems(tree: ast.Module) -> list:
@@ -273,6 +289,9 @@ def import_problems(tree: ast.Module) -> list:
     """
     nodes = list(ast.walk(tree))
     callees = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
+    builtins_names = {'builtins', '__builtins__'} | {
+        alias.asname for node in nodes if isinstance(node, ast.Import)
+        for alias in node.names if alias.name == 'builtins' and alias.asname}
     problems = []
     for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level:
@@ -283,38 +302,48 @@ def import_problems(tree: ast.Module) -> list:
                 problems.append(f'line {node.lineno}: imports a module whose name is computed as the '
                                 'case runs: the catalogue could not check that it is in the standard '
                                 'library; write the name as a string')
+            elif name.split('.')[0] in RUNNING_MODULES:
+                problems.append(f'line {node.lineno}: imports {name}, which runs code or modules '
+                                'given by name, out of the import check\'s sight')
             elif not is_stdlib_module(name.split('.')[0]):
-                problems.append(f'line {node.lineno}: imports {name}, which is not in the standard '
-                                f'library of this Python ({sys.version.split()[0]}): a case uses '
-                                'the standard library only')
-        # Looked at closely only where a watched name or an import is: a tree has thousands of nodes.
-        if isinstance(node, (ast.ImportFrom, ast.Constant)) or getattr(node, 'id', None) in WATCHED \
-                or getattr(node, 'attr', None) in WATCHED:
-            problems += [f'line {node.lineno}: {problem}' for problem in _hidden_code(node, callees)]
+                problems.append(f'line {node.lineno}: imports {untrusted.printable(name[:100])}, which '
+                                f'is not in the standard library of this Python '
+                                f'({sys.version.split()[0]}): a case uses the standard library only')
+        # Looked at closely only where an import or a watched name is: a tree has thousands of nodes.
+        if isinstance(node, (ast.ImportFrom, ast.Subscript, ast.Call)) \
+                or getattr(node, 'id', None) in WATCHED or getattr(node, 'attr', None) in WATCHED:
+            problems += [f'line {node.lineno}: {problem}'
+                         for problem in _hidden_code(node, callees, builtins_names)]
     return problems
 
 
-def _hidden_code(node, callees: set) -> list:
+def _hidden_code(node, callees: set, builtins_names: set) -> list:
     """What in ``node`` runs code, or imports a module, out of the import check's sight."""
     if isinstance(node, ast.ImportFrom):
-        renamed = [alias for alias in node.names if alias.asname not in (None, alias.name)]
-        return ([_hidden_code_problem(alias.name) for alias in node.names if alias.name in RESOLVERS]
-                + [_hidden_code_problem(alias.name, renamed=True) for alias in renamed
-                   if alias.name in IMPORTERS])
+        return [_hidden_code_problem(alias.name, renamed=alias.asname not in (None, alias.name))
+                for alias in node.names
+                if (alias.name in CODE_RUNNERS and (alias.name != 'compile' or node.module == 'builtins'))
+                or alias.name in RESOLVERS
+                or (alias.name in IMPORTERS and alias.asname not in (None, alias.name))]
+    if isinstance(node, ast.Subscript):  # vars(builtins)['exec'], __builtins__.__dict__['__import__']
+        return _named_in_a_string(node.slice.value if isinstance(node.slice, INDEX) else node.slice)
+    if isinstance(node, ast.Call):  # getattr(builtins, '__import__')
+        is_getattr = isinstance(node.func, ast.Name) and node.func.id == 'getattr' and len(node.args) > 1
+        return _named_in_a_string(node.args[1]) if is_getattr else []
     if isinstance(node, ast.Name):
         name = node.id
-    elif isinstance(node, ast.Attribute):
-        name = node.attr
-        if name in CODE_RUNNERS and not (isinstance(node.value, ast.Name)
-                                         and node.value.id in ('builtins', '__builtins__')):
-            return []  # re.compile is no builtin
-    elif isinstance(node, ast.Constant) and node.value in (*IMPORTERS, 'exec', 'eval'):
-        return [f'names {node.value} in a string (getattr(builtins, {node.value!r})): the import '
-                'check cannot follow it']
     else:
-        return []
+        name = node.attr
+        if name == 'compile' and isinstance(node.value, ast.Name) and node.value.id not in builtins_names:
+            return []  # re.compile is no builtin
     if name in CODE_RUNNERS or name in RESOLVERS or (name in IMPORTERS and id(node) not in callees):
         return [_hidden_code_problem(name)]
+    return []
+
+
+def _named_in_a_string(node) -> list:
+    if isinstance(node, ast.Constant) and node.value in (*IMPORTERS, 'exec', 'eval', 'breakpoint'):
+        return [f'names {node.value} in a string: the import check cannot follow it']
     return []
 
 
@@ -324,9 +353,10 @@ def _hidden_code_problem(name: str, renamed: bool = False) -> str:
                 'a case writes its code out')
     if name in IMPORTERS:
         how = 'imports {} under another name' if renamed else 'uses {} without calling it'
+        written = f"{name}(['module'])" if name == 'set_forkserver_preload' else f"{name}('module')"
         return (f'{how.format(name)}: the import check reads a module\'s name only in a call '
-                f'written {name}(\'module\')')
-    return f'uses {name}, which imports or runs a module out of the import check\'s sight'
+                f'written {written}')
+    return f'uses {name}, which loads or runs a module out of the import check\'s sight'
 
 
 @functools.lru_cache(maxsize=None)
@@ -336,8 +366,8 @@ def is_stdlib_module(name: str) -> bool:
         return name in sys.stdlib_module_names
     if name in sys.builtin_module_names:
         return True
-    try:
-        spec = importlib.util.find_spec(name)  # a top-level name: finds, does not import
+    try:  # in the standard library's directories only: a file of that name in the current one is none
+        spec = importlib.machinery.PathFinder.find_spec(name, _stdlib_search_path())
     except (ImportError, ValueError):
         return False
     if spec is None:
@@ -435,8 +465,8 @@ def _imported_names(node) -> list:
     if isinstance(node, ast.Call) and _call_name(node) == 'set_forkserver_preload':
         given = node.args[0] if node.args else next(
             (keyword.value for keyword in node.keywords if keyword.arg == 'module_names'), None)
-        if isinstance(given, (ast.List, ast.Tuple)):
-            return [_literal_text(element) for element in given.elts]
+        if isinstance(given, (ast.List, ast.Tuple)):  # '__main__': the fork server's own default
+            return [name for name in map(_literal_text, given.elts) if name != '__main__']
         return [None]
     if not (isinstance(node, ast.Call) and _call_name(node) in ('__import__', 'import_module')):
         return []
@@ -455,6 +485,12 @@ def _literal_text(node):
     if isinstance(node, ast.JoinedStr) and all(isinstance(part, ast.Constant) for part in node.values):
         return ''.join(part.value for part in node.values)
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _stdlib_search_path() -> list:
+    """The entries of sys.path under the standard library's directories (lib-dynload included)."""
+    return [entry for entry in sys.path if entry and _in_stdlib(Path(entry))]
 
 
 @functools.lru_cache(maxsize=None)
