@@ -273,6 +273,17 @@ def test_before_python_3_11_a_trampoline_makes_the_case_a_group_leader(monkeypat
     assert (result.verdict, result.problems) == ('isolated', [])
 
 
+def test_a_case_that_prints_without_end_is_stopped_and_its_output_read_in_part(monkeypatch):
+    """It filled the disk until its timeout, then the runner's memory as the runner read it back."""
+    monkeypatch.setattr(runner, 'OUTPUT_CEILING', 1024 * 1024)
+    result = run('prints_without_end', timeout=20)
+    assert not result.timed_out
+    assert result.problems == ['printed more than 1 MB on stdout: the runner stops a case there']
+    assert result.stdout.startswith('begin\nxxx') and result.stdout.endswith('xxx')
+    assert re.search(r'\n\[\.\.\. mpmatrix read 1,048,576 of these [\d,]+ bytes \.\.\.\]\n', result.stdout)
+    assert len(result.stdout) < 1024 * 1024 + 100
+
+
 def test_a_case_that_deletes_its_working_directory_keeps_its_output():
     result = run('deletes_its_workdir')
     assert result.verdict == 'isolated' and result.problems == []

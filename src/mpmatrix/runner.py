@@ -34,6 +34,10 @@ GRACE_SECONDS = 3.0
 # How often the run's processes are looked at for the /dev/shm files they use (while there
 # is a file nothing explains), and, at the end, for whether any of them is left.
 SAMPLE_SECONDS = 0.05
+# What a run may print, stdout and stderr each: a case printing without end (a bug as often as
+# not) would fill the disk, then the runner's memory as it read the output back. It is killed,
+# and at most this much of each stream is read, from its start and its end.
+OUTPUT_CEILING = 64 * 1024 * 1024
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -106,12 +110,14 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 **_new_process_group())
             group.started(proc.pid)
             try:
-                timed_out = _wait(proc, started + timeout, sample)
+                timed_out = _wait(proc, started + timeout, sample, (out, err))
                 duration = time.monotonic() - started  # not counting the kill
-                if timed_out:
+                flooded = _flooded((out, err))
+                if timed_out or flooded:
                     sample()
                     group.kill()
                     proc.wait()
+                    timed_out = timed_out and not flooded
                 survivors = _outlived(group, sample)
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
                 group.kill()
@@ -123,6 +129,9 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                   stdout=stdout, stderr=stderr, duration=round(duration, 3), timed_out=timed_out)
         _judge(run, timeout, case.expects_stderr)
         _judge_children(run, journal)
+        if flooded:
+            run.problems.append(f'printed more than {OUTPUT_CEILING // 2 ** 20} MB on '
+                                f'{" and ".join(flooded)}: the runner stops a case there')
         if survivors:
             run.problems.append('process(es) outlived the case and were killed: '
                                 + '; '.join(survivors))
@@ -155,18 +164,33 @@ def short_temporary_root() -> str:
 
 
 def _read(file) -> str:
+    """What the case printed; past OUTPUT_CEILING, its start and its end around a marker."""
+    size = file.seek(0, os.SEEK_END)
     file.seek(0)
-    return file.read().decode('utf-8', errors='replace')
+    if size <= OUTPUT_CEILING:
+        return file.read().decode('utf-8', errors='replace')
+    head = file.read(OUTPUT_CEILING // 2).decode('utf-8', errors='replace')
+    file.seek(size - OUTPUT_CEILING // 2)
+    tail = file.read().decode('utf-8', errors='replace')
+    return f'{head}\n[... mpmatrix read {OUTPUT_CEILING:,} of these {size:,} bytes ...]\n{tail}'
 
 
-def _wait(proc: subprocess.Popen, deadline: float, sample) -> bool:
+def _flooded(outputs) -> list:
+    """The streams (of out, err) that hold more than OUTPUT_CEILING."""
+    return [name for name, file in zip(('stdout', 'stderr'), outputs)
+            if os.fstat(file.fileno()).st_size > OUTPUT_CEILING]
+
+
+def _wait(proc: subprocess.Popen, deadline: float, sample, outputs) -> bool:
     """Wait for the case until ``deadline`` (True if it did not end by then), sampling
     meanwhile which /dev/shm files its processes use, so that a leak can be told apart from
-    what the cases running beside it use."""
+    what the cases running beside it use; stop early when it has printed too much."""
     while proc.poll() is None:
         now = time.monotonic()
         if now >= deadline:
             return True
+        if _flooded(outputs):
+            return False
         sample()
         processes.wait_for_any([proc.pid], min(SAMPLE_SECONDS, deadline - now))
     return False
