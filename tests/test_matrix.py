@@ -5,7 +5,7 @@ import pytest
 
 from mpmatrix import START_METHODS, runner
 from mpmatrix.catalog import load_catalog
-from mpmatrix.results import Record
+from mpmatrix.results import Record, cap
 from mpmatrix.untrusted import printable
 
 from .conftest import ROOT
@@ -41,7 +41,7 @@ def test_case(case, method, current_environment, case_timeout, record_result, re
     if not passed:
         for stream, text in (('stdout', run.stdout), ('stderr', run.stderr)):
             if text.strip():
-                request.node.add_report_section('call', f'case {stream}', text)
+                request.node.add_report_section('call', f'case {stream}', cap(text))
         pytest.fail(_explain(run, str(expectation), override), pytrace=False)
 
 
