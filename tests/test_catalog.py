@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
-from mpmatrix import casefile, runner
+from mpmatrix import casefile, catalog, runner
 from mpmatrix.casefile import NAME_RULE
 from mpmatrix.catalog import CaseError, Expectation, load_case, load_catalog, parse_expectation
 from mpmatrix.environment import Environment
@@ -287,6 +288,14 @@ BROKEN = {
                                      'FAMILY'),
     'a tag character beyond the ASCII ones': (GOOD.replace('def main():', '# x\U000e0080\ndef main():'),
                                               'holds the control character U+E0080'),
+    'a builtin named in an f-string': (
+        GOOD.replace("    print('verdict", "    import builtins\n    getattr(builtins, f'exec')('1')\n"
+                     "    print('verdict"),
+        'names exec in a string: the import check cannot follow it'),
+    'a builtin named in a starred list': (
+        GOOD.replace("    print('verdict", "    import builtins\n    getattr(builtins, *['compile'])\n"
+                     "    print('verdict"),
+        'names compile in a string: the import check cannot follow it'),
     'relative import': (GOOD.replace('import argparse\n', 'import argparse\nfrom . import helper\n'),
                         'line 6: a relative import'),
     'snippet in the docstring': (GOOD.replace('It explains itself.', 'It explains itself.\n\n'
@@ -375,6 +384,11 @@ def test_what_reads_like_a_code_runner_but_is_none_is_fine(tmp_path):
                         "    Finder().locate(modes)\n    run_path(modes)\n    print('verdict")
     text = text.replace('def main():', 'class Finder:\n    def locate(self, x):\n        return x\n\n\n'
                         'def run_path(x):\n    return x\n\n\ndef main():')
+    load_case(write_case(tmp_path, text))
+    # re's compile imported by name, and one reached through attributes
+    text = GOOD.replace('import argparse\n', 'import argparse\nfrom re import compile\n').replace(
+        "    print('verdict", "    compile('x')\n    import xml.etree.ElementTree\n"
+                             "    xml.etree.compile = 1\n    print('verdict")
     load_case(write_case(tmp_path, text))
 
 
@@ -633,6 +647,26 @@ def test_nothing_but_cases_that_python_could_import_is_in_the_catalogue(tmp_path
     assert messages[tmp_path.name].endswith(
         ": no case runs while _compat_pickle.py, bisect.pyc, json would be imported in place of the "
         "standard library's module of that name inside it")
+
+
+def test_what_no_import_could_name_shadows_nothing(tmp_path, monkeypatch):
+    """json.d/ and json.bak.py are no modules, and a directory nobody may read is no package: the
+    check named the first two as json's shadows, and stopped on the third with PermissionError."""
+    write_case(tmp_path, GOOD, 'fine')
+    (tmp_path / 'json.d').mkdir()
+    (tmp_path / 'json.d' / '__init__.py').write_text('')
+    (tmp_path / 'json.bak.py').write_text('')
+    (tmp_path / 'queue').mkdir()
+    real_exists = Path.exists
+
+    def exists(path):
+        if path.parent.name == 'queue':
+            raise PermissionError(13, 'Permission denied', str(path))
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, 'exists', exists)
+    assert catalog.shadowing_files(tmp_path) == []
+    assert [case.name for case in load_catalog(tmp_path).cases] == ['fine']
 
 
 def test_a_stray_that_shadows_no_module_is_refused_on_every_platform_and_the_cases_run(tmp_path):

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from mpmatrix import cli, processes, results
+from mpmatrix import cli, processes, results, runner
 from mpmatrix.catalog import CaseError, load_case
 from mpmatrix.results import EnvironmentResults
 
@@ -188,6 +188,12 @@ def test_run_shows_what_the_case_printed_without_sending_its_escape_sequences(tm
     out = capsys.readouterr().out
     assert 'stdout:\n\\x1b]0;pwned\\x07\\u202e\nverdict: propagates' in out
     assert not set('\x1b\x07\u202e') & set(out)
+
+
+def test_run_shows_windows_line_ends_as_line_ends(capsys):
+    cli._print_run(runner.Run(case='x', start_method='spawn', verdict='isolated',
+                              stdout='a\r\nverdict: isolated\r\n'))
+    assert 'stdout:\na\nverdict: isolated\n' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize('name', ['argparse.py', 'bisect.pyc', 'json/__init__.py'])

@@ -278,6 +278,7 @@ def test_a_case_that_prints_without_end_is_stopped_and_its_output_read_in_part(m
     monkeypatch.setattr(runner, 'OUTPUT_CEILING', 1024 * 1024)
     result = run('prints_without_end', timeout=20)
     assert not result.timed_out
+    assert (result.verdict, result.error_type) == (None, None)  # the SIGKILL was the runner's
     assert result.problems == ['printed more than 1 MB on stdout: the runner stops a case there']
     assert result.stdout.startswith('begin\nxxx') and result.stdout.endswith('xxx')
     assert re.search(r'\n\[\.\.\. mpmatrix read 1,048,576 of these [\d,]+ bytes \.\.\.\]\n', result.stdout)

@@ -172,8 +172,9 @@ def text_problems(text: str) -> list:
     return problems
 
 
-# 3.12+ (PEP 701); nothing else has these numbers before.
-FSTRING_START, FSTRING_END = getattr(tokenize, 'FSTRING_START', -1), getattr(tokenize, 'FSTRING_END', -1)
+# f-strings on 3.12+ (PEP 701), t-strings on 3.14+ (PEP 750); no token has these numbers before.
+STRING_STARTS = {getattr(tokenize, name, -1) for name in ('FSTRING_START', 'TSTRING_START')}
+STRING_ENDS = {getattr(tokenize, name, -1) for name in ('FSTRING_END', 'TSTRING_END')}
 
 
 def code_problems(text: str) -> list:
@@ -187,7 +188,7 @@ def code_problems(text: str) -> list:
     inside_fstring = 0  # 3.12+ tokenizes an f-string into parts: all of them count as it
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            inside_fstring += (token.type == FSTRING_START) - (token.type == FSTRING_END)
+            inside_fstring += (token.type in STRING_STARTS) - (token.type in STRING_ENDS)
             if token.string.isascii() or (not inside_fstring and (token.type == tokenize.COMMENT or (
                     token.type == tokenize.STRING and 'f' not in _string_prefix(token.string)))):
                 continue
@@ -292,6 +293,10 @@ def import_problems(tree: ast.Module) -> list:
     builtins_names = {'builtins', '__builtins__'} | {
         alias.asname for node in nodes if isinstance(node, ast.Import)
         for alias in node.names if alias.name == 'builtins' and alias.asname}
+    # `from re import compile`: that compile is re's
+    other_compile = any(isinstance(node, ast.ImportFrom) and node.module != 'builtins'
+                        and any(alias.name == 'compile' and not alias.asname for alias in node.names)
+                        for node in nodes)
     problems = []
     for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level:
@@ -313,11 +318,11 @@ def import_problems(tree: ast.Module) -> list:
         if isinstance(node, (ast.ImportFrom, ast.Subscript, ast.Call)) \
                 or getattr(node, 'id', None) in WATCHED or getattr(node, 'attr', None) in WATCHED:
             problems += [f'line {node.lineno}: {problem}'
-                         for problem in _hidden_code(node, callees, builtins_names)]
+                         for problem in _hidden_code(node, callees, builtins_names, other_compile)]
     return problems
 
 
-def _hidden_code(node, callees: set, builtins_names: set) -> list:
+def _hidden_code(node, callees: set, builtins_names: set, other_compile: bool) -> list:
     """What in ``node`` runs code, or imports a module, out of the import check's sight."""
     if isinstance(node, ast.ImportFrom):
         return [_hidden_code_problem(alias.name, renamed=alias.asname not in (None, alias.name))
@@ -332,18 +337,24 @@ def _hidden_code(node, callees: set, builtins_names: set) -> list:
         return _named_in_a_string(node.args[1]) if is_getattr else []
     if isinstance(node, ast.Name):
         name = node.id
+        if name == 'compile' and other_compile:
+            return []
     else:
         name = node.attr
-        if name == 'compile' and isinstance(node.value, ast.Name) and node.value.id not in builtins_names:
-            return []  # re.compile is no builtin
+        if name == 'compile' and (isinstance(node.value, ast.Attribute) or (
+                isinstance(node.value, ast.Name) and node.value.id not in builtins_names)):
+            return []  # re.compile, a.b.compile: no builtin (unless b is builtins, left to review)
     if name in CODE_RUNNERS or name in RESOLVERS or (name in IMPORTERS and id(node) not in callees):
         return [_hidden_code_problem(name)]
     return []
 
 
 def _named_in_a_string(node) -> list:
-    if isinstance(node, ast.Constant) and node.value in (*IMPORTERS, 'exec', 'eval', 'breakpoint'):
-        return [f'names {node.value} in a string: the import check cannot follow it']
+    if isinstance(node, ast.Starred) and isinstance(node.value, (ast.List, ast.Tuple)) and node.value.elts:
+        node = node.value.elts[0]  # getattr(builtins, *['exec'])
+    named = _literal_text(node)
+    if named in WATCHED:
+        return [f'names {named} in a string: the import check cannot follow it']
     return []
 
 

@@ -213,13 +213,27 @@ def shadowing_files(directory) -> list:
     directory comes first on sys.path, in the case and in every child it starts."""
     found = []
     for path in sorted(Path(directory).iterdir()):
-        if path.is_dir():  # a regular package; a directory without __init__ shadows no module
-            importable = any((path / f'__init__{suffix}').exists() for suffix in IMPORTABLE_SUFFIXES)
-        else:
-            importable = path.name.endswith(IMPORTABLE_SUFFIXES)
-        if importable and casefile.is_stdlib_module(path.name.split('.', 1)[0]):
+        name = _module_name(path)
+        if name and casefile.is_stdlib_module(name):
             found.append(path)
     return found
+
+
+def _module_name(path: Path) -> str:
+    """The module Python would import ``path`` as, from its directory; None if none."""
+    if path.is_dir():  # a regular package; a directory without __init__ shadows no module
+        try:
+            package = any((path / f'__init__{suffix}').exists() for suffix in IMPORTABLE_SUFFIXES)
+        except OSError:  # that Python could not read it either
+            return None
+        return path.name if package and path.name.isidentifier() else None
+    suffix = next((suffix for suffix in IMPORTABLE_SUFFIXES if path.name.endswith(suffix)), None)
+    if suffix is None:
+        return None
+    stem = path.name[:-len(suffix)]
+    if suffix in ('.so', '.pyd'):  # an extension's tag: bisect.cpython-313-x86_64-linux-gnu.so
+        stem = stem.split('.', 1)[0]
+    return stem if stem.isidentifier() else None
 
 
 def load_catalog(directory) -> Catalog:

@@ -308,7 +308,7 @@ def _print_run(run) -> None:
         print(f'problem: {untrusted.printable(problem)}')
     for name, text in (('stdout', run.stdout), ('stderr', run.stderr)):
         if text.strip():  # what the case printed, its escape sequences shown, not sent to the terminal
-            print(f'{name}:\n' + untrusted.printable(text.rstrip()))
+            print(f'{name}:\n' + untrusted.printable(text.replace('\r\n', '\n').rstrip()))
 
 
 def _print_table(header, rows) -> None:

@@ -113,7 +113,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 timed_out = _wait(proc, started + timeout, sample, (out, err))
                 duration = time.monotonic() - started  # not counting the kill
                 flooded = _flooded((out, err))
-                if timed_out or flooded:
+                cut_short = timed_out or (flooded and proc.poll() is None)
+                if cut_short:
                     sample()
                     group.kill()
                     proc.wait()
@@ -130,6 +131,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         _judge(run, timeout, case.expects_stderr)
         _judge_children(run, journal)
         if flooded:
+            if cut_short:  # the signal was the runner's: nothing the case did
+                run.verdict, run.error_type = None, None
             run.problems.append(f'printed more than {OUTPUT_CEILING // 2 ** 20} MB on '
                                 f'{" and ".join(flooded)}: the runner stops a case there')
         if survivors:
