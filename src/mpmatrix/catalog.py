@@ -202,9 +202,8 @@ def importable_strays(directory) -> list:
     """What else in ``directory`` Python could import: every case runs with its directory first
     on sys.path, so ``_compat_pickle.py``, ``bisect.pyc`` or a package ``json/`` there would run,
     unreviewed and unchecked, in place of the standard library's module, inside every case."""
-    suffixes = tuple(suffix for suffix in IMPORTABLE_SUFFIXES if suffix != '.py')
-    return [path for path in sorted(Path(directory).iterdir())
-            if path.name != '__pycache__' and (path.is_dir() or path.name.endswith(suffixes))]
+    return [path for path in sorted(Path(directory).iterdir()) if path.name != '__pycache__' and (
+        path.is_dir() or (not path.name.endswith('.py') and _module_name(path)))]
 
 
 def shadowing_files(directory) -> list:
