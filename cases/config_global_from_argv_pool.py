@@ -35,7 +35,7 @@ FAMILY = 'globals-and-class-state'
 DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
 RELATED = ['pool_initializer_global', 'process_pool_executor_initializer',
-           'global_reassigned_in_main']
+           'global_reassigned_in_main', 'state_passed_only_under_spawn']
 
 # Defaults; main() overrides them from the command line.
 CONFIG = {'source': 'module defaults', 'start_method': None}

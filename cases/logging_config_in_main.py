@@ -41,7 +41,8 @@ import sys
 FAMILY = 'process-wide-state'
 DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
-RELATED = ['pool_initializer_global', 'queue_result', 'signal_handler_in_main']
+RELATED = ['pool_initializer_global', 'queue_result', 'signal_handler_in_main',
+           'stdout_redirected_in_main']
 
 
 def describe(logger):
