@@ -227,6 +227,10 @@ def test_a_figures_directory_that_is_a_link_is_refused(tmp_path, document):
     (tmp_path / 'bench').symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(bench.BenchError, match='bench: is a symbolic link'):
         bench.read_all(tmp_path / 'bench')
+    data = json.loads(document[0].read_text(encoding='utf-8'))
+    with pytest.raises(bench.BenchError, match='bench: is a symbolic link'):
+        bench.write(tmp_path / 'bench', data)
+    assert [path.name for path in elsewhere.iterdir()] == ['a.json']
 
 
 # --- The page ----------------------------------------------------------------------------------

@@ -412,6 +412,18 @@ def test_the_name_of_the_site_s_list_of_cases_is_reserved(tmp_path):
         load_case(write_case(tmp_path, GOOD, 'index'))
 
 
+@pytest.mark.parametrize('name', ['con', 'prn', 'aux', 'nul', 'com1', 'lpt9', 'com0'])
+def test_a_windows_device_name_is_refused_everywhere(tmp_path, name):
+    # Git for Windows cannot check out cases/aux.py: one such case breaks every Windows clone.
+    with pytest.raises(CaseError, match=f"'{name}' is a device name on Windows"):
+        load_case(write_case(tmp_path, GOOD, name))
+
+
+@pytest.mark.parametrize('name', ['console', 'auxiliary', 'com10', 'null'])
+def test_names_that_only_begin_like_a_windows_device_are_cases(tmp_path, name):
+    assert load_case(write_case(tmp_path, GOOD, name)).name == name
+
+
 @pytest.mark.parametrize('text, message', BROKEN.values(), ids=BROKEN.keys())
 def test_each_violation_is_a_clear_error(tmp_path, text, message):
     path = write_case(tmp_path, text)

@@ -77,6 +77,22 @@ def test_errors_reach_the_terminal_without_escape_sequences(tmp_path, capsys):
     assert 'bad\\x1b[2J.json: not valid JSON' in err and '\x1b' not in err
 
 
+def test_a_file_name_cannot_start_a_line_of_its_own(tmp_path, capsys):
+    """A newline in a file's name would let it write a line of its choosing in a CI log: a GitHub
+    Actions command (::error::) is a line that starts with ::."""
+    write_case(tmp_path, GOOD, 'x\n::error title=Pwned::see\tthis')
+    assert cli.main(['list', '--cases', str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert 'x\\n::error title=Pwned::see\\tthis.py: ' in err
+    assert [line for line in err.splitlines() if not line.startswith('error: ')] == []
+    results_dir = tmp_path / 'results'
+    results_dir.mkdir()
+    (results_dir / 'bad\n::error::x.json').write_text('{')
+    assert cli.main(['summary', str(results_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: ') and err.count('\n') == 1 and 'bad\\n::error::x.json' in err
+
+
 def test_list_as_json_for_tools(tmp_path, capsys):
     long_case(tmp_path)
     write_case(tmp_path, GOOD, 'instance_attribute_plain')
@@ -142,13 +158,14 @@ def test_a_half_edited_template_is_still_rejected(tmp_path):
 
 
 @pytest.mark.parametrize('name', ['ünï_case', '1digit_name', 'with space', 'dash-name', 'Upper',
-                                  'queue', '_hidden'])  # the catalogue skips _hidden.py
+                                  'queue', '_hidden', 'aux'])  # the catalogue skips _hidden.py
 def test_new_refuses_a_name_that_is_not_a_case_name(tmp_path, capsys, name):
     assert cli.main(['new', name, '--family', 'managers', '--direction', 'child-to-parent',
                      '--cases', str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f'error: {tmp_path / name}.py: ')
-    assert 'a case name is a lowercase ASCII identifier' in err or 'standard-library module' in err
+    assert any(reason in err for reason in ('a case name is a lowercase ASCII identifier',
+                                            'standard-library module', 'a device name on Windows'))
     assert list(tmp_path.iterdir()) == []
 
 

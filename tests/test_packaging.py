@@ -23,6 +23,17 @@ NEEDED_FILES = ('pyproject.toml', 'tox.ini', 'mkdocs.yml', 'README.md', 'LICENSE
                 'CONTRIBUTING.md')
 
 
+def test_no_file_of_the_repository_is_a_symbolic_link():
+    """A link is a one-line file in a pull request's diff: committed as site/ it would have the
+    site build empty what it points to, as results/ take the matrix's writes there, in docs/ be
+    published. The build and the results refuse them as they meet them; this names them first."""
+    if not (ROOT / '.git').exists() or shutil.which('git') is None:
+        pytest.skip('not a git checkout')
+    listed = subprocess.run(['git', 'ls-files', '--stage', '-z'], cwd=ROOT, capture_output=True,
+                            check=True, timeout=60).stdout.split(b'\0')
+    assert [entry for entry in listed if entry.startswith(b'120000 ')] == []
+
+
 def test_version_is_the_installed_distributions():
     completed = subprocess.run([sys.executable, '-m', 'mpmatrix', '--version'], capture_output=True,
                                text=True, timeout=60)

@@ -185,6 +185,18 @@ def test_temporaries_of_a_killed_writer_are_removed_by_the_next_write(tmp_path):
     assert read_keys(update.path) == {('queue_result', 'spawn'): 'propagates'}
 
 
+def test_a_directory_named_like_a_temporary_does_not_stop_the_writes(tmp_path):
+    env = environment()
+    name = results.file_name(env)
+    directory = tmp_path / f'.{name}.deadbeef.tmp'
+    directory.mkdir()
+    (directory / 'kept').write_text('not ours')
+    update = results.update(tmp_path, env, [record()])
+    assert update.removed_temporaries == []
+    assert (directory / 'kept').read_text() == 'not ours'
+    assert read_keys(update.path) == {('queue_result', 'spawn'): 'propagates'}
+
+
 @pytest.mark.skipif(os.name != 'posix', reason='POSIX file modes')
 def test_results_files_get_the_usual_mode(tmp_path):
     old = os.umask(0o022)
@@ -404,6 +416,34 @@ def test_only_a_regular_file_is_read(tmp_path):
     link.symlink_to('/dev/zero')
     with pytest.raises(ResultsError, match='zero.json: is a symbolic link'):
         results.read(link)
+
+
+def test_a_results_directory_that_is_a_link_is_neither_read_nor_written(tmp_path):
+    """A results/ committed as a link would take every write of the matrix elsewhere, and have
+    the site read files from anywhere."""
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    results.update(elsewhere, environment(), [record()])
+    link = tmp_path / 'results'
+    link.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ResultsError, match='results: is a symbolic link'):
+        results.results_files(link)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    with pytest.raises(ResultsError, match='results: is a symbolic link'):
+        results.update(link, environment('3.13.0'), [record()])
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+
+
+def test_a_results_directory_that_cannot_be_listed_is_an_error_not_an_empty_one(tmp_path, monkeypatch):
+    """Unlistable (mode 711), it once gave a site saying "no results yet", exit status 0."""
+    results.update(tmp_path, environment(), [record()])
+
+    def refused(path):
+        raise PermissionError(13, 'Permission denied', str(path))
+
+    monkeypatch.setattr(results.os, 'listdir', refused)
+    with pytest.raises(ResultsError, match=r'cannot be listed \(Permission denied\)'):
+        results.results_files(tmp_path)
 
 
 def test_a_file_too_large_is_refused(tmp_path, monkeypatch):

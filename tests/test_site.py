@@ -182,6 +182,34 @@ def test_a_huge_output_builds_in_seconds_and_is_published_whole_as_a_file(tmp_pa
         assert f'The run printed {len(huge):,} characters' in html
 
 
+@pytest.mark.parametrize('where', ['site', 'site/cases', 'docs/leak.txt'])
+def test_a_link_in_the_site_or_docs_directory_stops_the_build_before_mkdocs_touches_it(tmp_path, where):
+    """A committed `site` link (.gitignore's /site/ matches directories only) had mkdocs empty
+    the directory it pointed to; a link in docs/ was published as the file it points to."""
+    root = project(tmp_path)
+    victim = tmp_path / 'victim'
+    victim.mkdir()
+    (victim / 'important.txt').write_text('SECRET=hunter2')
+    link = root / where
+    link.parent.mkdir(exist_ok=True)
+    link.symlink_to(victim if where != 'docs/leak.txt' else victim / 'important.txt')
+    site_dir, completed = mkdocs_build(root, quiet=False)
+    assert completed.returncode != 0
+    assert f'mpmatrix site: {link} is a symbolic link in' in completed.stderr
+    assert [path.name for path in victim.iterdir()] == ['important.txt']
+    assert not list(site_dir.rglob('*.html'))
+
+
+def test_a_results_directory_that_is_a_link_stops_the_build(tmp_path):
+    root = project(tmp_path)
+    (root / 'results').rmdir()
+    (tmp_path / 'elsewhere').mkdir()
+    (root / 'results').symlink_to(tmp_path / 'elsewhere', target_is_directory=True)
+    _, completed = mkdocs_build(root)
+    assert completed.returncode != 0
+    assert f'mpmatrix site: {root / "results"}: is a symbolic link' in completed.stderr
+
+
 @pytest.mark.parametrize('text, message', [
     ('{"schema_version": 1, "environments": [', 'not valid JSON'),
     ('{"schema_version": 2, "environments": [{"environment": "\\udcff"}]}', 'a lone surrogate'),

@@ -82,8 +82,11 @@ def set_aside(path) -> Path:
 
 
 def _remove_stale_temporaries(path: Path) -> list:
+    """Remove what a killed writer left; a directory so named is not one of ours, and is let be."""
     removed = []
     for name in sorted(glob.glob(glob.escape(str(path.with_name(f'.{path.name}.'))) + '*.tmp')):
+        if os.path.isdir(name) and not os.path.islink(name):
+            continue
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
             removed.append(Path(name).name)

@@ -262,7 +262,10 @@ def validate(data, source='figures') -> None:
 
 def write(directory, document: dict) -> Path:
     """Validate, then write ``directory/<environment id>.json`` atomically; return its path."""
-    path = Path(directory) / file_name(document)
+    try:
+        path = results.refuse_link(directory) / file_name(document)
+    except results.ResultsError as error:
+        raise BenchError(str(error)) from None
     validate(document, str(path))
     text = json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + '\n'
     with atomic.locked(path):
@@ -289,10 +292,13 @@ def read_all(directory) -> list:
     """Every figures file in ``directory`` (none if there is no such directory), one per
     environment, ordered like the results."""
     directory = Path(directory)
-    if directory.is_symlink():  # its files are refused as links too: whatever it points to is elsewhere
-        raise BenchError(f'{directory}: is a symbolic link: figures files are read from the results '
-                         'directory itself')
-    documents = [read(path) for path in sorted(directory.glob('*.json'))] if directory.is_dir() else []
+    if not directory.is_dir() and not directory.is_symlink():
+        return []
+    try:
+        paths = results.results_files(directory)
+    except results.ResultsError as error:  # a link, or not listable
+        raise BenchError(str(error)) from None
+    documents = [read(path) for path in paths]
     seen = {}
     for document in documents:
         env_id = document['environment']['id']

@@ -23,6 +23,10 @@ from mpmatrix import untrusted
 
 NAME = re.compile(r'[a-z][a-z0-9_]{0,99}\Z')
 RESERVED_NAMES = ('index',)
+# Windows reserves these device names with any extension: Git for Windows refuses to check out
+# cases/aux.py, so one such case would break every Windows clone and CI leg.
+WINDOWS_DEVICE_NAMES = ('con', 'prn', 'aux', 'nul', *(f'{port}{number}' for port in ('com', 'lpt')
+                                                        for number in range(10)))
 NAME_RULE = ('a case name is a lowercase ASCII identifier of at most 100 characters, '
              '[a-z][a-z0-9_]* (snake_case)')
 MAX_BYTES = 1_000_000
@@ -82,6 +86,9 @@ def name_problems(name: str) -> list:
         return [f'{show(name)} is not a valid case name: {NAME_RULE}']
     if name in RESERVED_NAMES:
         return [f"{name!r} is reserved: the site's cases/{name}.html is its list of cases"]
+    if name in WINDOWS_DEVICE_NAMES:
+        return [f'{name!r} is a device name on Windows, where no file can be called {name}.py: '
+                'Git for Windows could not check the case out']
     if is_stdlib_module(name):
         return [f'{name!r} is a standard-library module: cases/{name}.py would shadow it for every '
                 'case, since a script\'s own directory comes first on sys.path']

@@ -10,7 +10,7 @@ import math
 import re
 from pathlib import Path
 
-from mpmatrix import START_METHODS, casefile
+from mpmatrix import START_METHODS, casefile, untrusted
 from mpmatrix.casefile import show
 from mpmatrix.environment import Environment, parse_version
 
@@ -43,7 +43,7 @@ class CaseError(Exception):
     def __init__(self, path, problems):
         self.path = Path(path)
         self.problems = list(problems)
-        super().__init__(f'{self.path}: ' + '; '.join(self.problems))
+        super().__init__(f'{untrusted.printable_line(self.path)}: ' + '; '.join(self.problems))
 
 
 @dataclasses.dataclass(frozen=True)

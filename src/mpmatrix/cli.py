@@ -121,7 +121,7 @@ def main(argv=None) -> int:
         print('interrupted: what was running was stopped', file=sys.stderr)
         return 130
     except (catalog.CaseError, results.ResultsError, OSError) as error:
-        print(f'error: {untrusted.printable(str(error))}', file=sys.stderr)
+        print(f'error: {untrusted.printable_line(str(error))}', file=sys.stderr)
         return 2
 
 
@@ -183,7 +183,7 @@ def cmd_list(args) -> int:
                   for word in vocabulary]
         print(f'by {key}:\n' + '\n'.join(_packed(counts, ', ', indent=2)))
     for error in loaded.errors:
-        print(f'error: {untrusted.printable(str(error))}', file=sys.stderr)
+        print(f'error: {untrusted.printable_line(str(error))}', file=sys.stderr)
     return 1 if loaded.errors else 0
 
 
@@ -235,7 +235,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_matrix(args) -> int:
-    if args.if_missing and results.results_files(Path('results')):
+    if args.if_missing and Path('results').is_dir() and results.results_files(Path('results')):
         print('results/ already holds results: not running the matrix')
         return 0
     if not Path('tests', 'test_matrix.py').exists():

@@ -19,7 +19,7 @@ import pytest
 
 from mpmatrix import environment, leaks, processes, results, runner
 from mpmatrix.catalog import case_files, timeout_seconds
-from mpmatrix.untrusted import printable
+from mpmatrix.untrusted import printable_line
 
 PENDING_RECORDS = pytest.StashKey()  # an item's records not yet attached to a report
 
@@ -195,26 +195,28 @@ def _write_results(session) -> None:
         known = None
     except OSError as error:
         known = None
-        lines.append((f'mpmatrix: cannot read {printable(str(cases_dir))} ({error.strerror}): kept '
+        lines.append((f'mpmatrix: cannot read {printable_line(str(cases_dir))} ({error.strerror}): kept '
                       'the records of every case the results file held', {'yellow': True}))
     if known == set():  # a mistyped --cases-dir would drop every earlier record
         known = None
-        lines.append((f'mpmatrix: no case files in {printable(str(cases_dir))}: kept the records of '
+        lines.append((f'mpmatrix: no case files in {printable_line(str(cases_dir))}: kept the records of '
                        'every case the results file held', {'yellow': True}))
     try:
         update = results.update(root / config.getoption('--results-dir'), environment.current(),
                                 config.mpmatrix_records, known)
     except (results.ResultsError, OSError) as error:
-        config.mpmatrix_results_lines = lines + [(f'mpmatrix: results NOT written: {printable(str(error))}',
-                                                  {'red': True})]
+        config.mpmatrix_results_lines = lines + [
+            (f'mpmatrix: results NOT written: {printable_line(str(error))}', {'red': True})]
         session.exitstatus = session.exitstatus or pytest.ExitCode.TESTS_FAILED
         return
     if update.set_aside:
-        lines.append((f'mpmatrix: results file set aside: {printable(update.set_aside)}', {'yellow': True}))
+        lines.append((f'mpmatrix: results file set aside: {printable_line(update.set_aside)}',
+                      {'yellow': True}))
     if update.removed_temporaries:
+        removed = ', '.join(update.removed_temporaries)
         lines.append((f'mpmatrix: removed {len(update.removed_temporaries)} temporary file(s) left '
-                      f'by an interrupted write: {printable(", ".join(update.removed_temporaries))}', {}))
-    lines += [(f'mpmatrix: invalid record left out: {printable(why)}', {'red': True})
+                      f'by an interrupted write: {printable_line(removed)}', {}))
+    lines += [(f'mpmatrix: invalid record left out: {printable_line(why)}', {'red': True})
               for why in update.left_out]
     lines.append((f'mpmatrix: {update.written} record(s) written to {update.path} '
                   f'(it now holds {update.total})', {}))

@@ -12,6 +12,7 @@ import datetime
 import functools
 import itertools
 import json
+import os
 from pathlib import Path
 
 import fastjsonschema
@@ -308,7 +309,7 @@ def update(directory, environment: Environment, records: list, known_cases=None)
     whole update holds the file's lock, so two sessions finishing together both
     count. A file already there that cannot be read is set aside, never overwritten.
     """
-    path = Path(directory) / file_name(environment)
+    path = refuse_link(directory) / file_name(environment)
     with _locked(path):
         kept, set_aside = {}, None
         if path.exists():
@@ -358,5 +359,24 @@ def merge(paths) -> list:
     return sorted(merged, key=lambda entry: entry.environment.sort_key)
 
 
+def refuse_link(directory) -> Path:
+    """``directory``, unless it is a symbolic link: results and figures are read from and written
+    to a directory of their own, never through a link (one planted in a checkout would take the
+    writes elsewhere, and make the site read files from anywhere)."""
+    directory = Path(directory)
+    if directory.is_symlink():
+        raise ResultsError(f'{directory}: is a symbolic link: results are read from and written to '
+                           'the directory itself')
+    return directory
+
+
 def results_files(directory) -> list:
-    return sorted(Path(directory).glob('*.json'))
+    """The ``*.json`` files in ``directory``. A symbolic link to a directory is refused (what it
+    holds is elsewhere, and writes would land there too), and so is a directory that cannot be
+    listed: it is not one without results."""
+    directory = refuse_link(directory)
+    try:
+        names = os.listdir(directory)
+    except OSError as error:
+        raise ResultsError(f'{directory}: cannot be listed ({error.strerror})') from None
+    return sorted(directory / name for name in names if name.endswith('.json'))

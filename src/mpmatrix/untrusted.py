@@ -22,6 +22,9 @@ CONTROLS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 # What JSON's and Python's \ud800-\udfff escapes decode to: not text, and no UTF-8 writer takes one.
 LONE_SURROGATE = re.compile('[\ud800-\udfff]')
 _TERMINAL_UNSAFE = re.compile(f'{CONTROLS.pattern}|{LONE_SURROGATE.pattern}')
+# A name is one line: in a log, a newline in a file's name would start a line of the name's
+# choosing (a GitHub Actions command, ::error::, is a line starting with ::).
+_NAME_UNSAFE = re.compile(f'[\t\n]|{_TERMINAL_UNSAFE.pattern}')
 
 
 class Refused(ValueError):
@@ -96,11 +99,30 @@ def lone_surrogate_at(data):
     return None
 
 
+def links_under(directory) -> list:
+    """``directory`` itself if it is a symbolic link, else every link below it (none followed),
+    sorted; nothing if it does not exist."""
+    if os.path.islink(directory):
+        return [str(directory)]
+    found = []
+    for parent, directories, files in os.walk(directory):
+        found += [os.path.join(parent, name) for name in directories + files
+                  if os.path.islink(os.path.join(parent, name))]
+    return sorted(found)
+
+
 def printable(text: str) -> str:
     """Untrusted text for a terminal: control and bidirectional characters and lone surrogates (a
     file's name may hold them) written as Python escapes, ``\\x1b``."""
     return _TERMINAL_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
                                 text)
+
+
+def printable_line(name) -> str:
+    """A file's name or path, or a message naming one, on one line: as ``printable``, with tabs
+    and newlines escaped too."""
+    return _NAME_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
+                            str(name))
 
 
 def _refuse_constant(name):
