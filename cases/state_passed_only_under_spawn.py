@@ -14,9 +14,10 @@ module's default.
 - Under **spawn**, the child imports the script afresh (as `__mp_main__`), so
   the global holds its default until the child applies what it was handed.
 - Under **forkserver**, the child is forked from the fork server, not from the
-  parent. The server imported the script once, at its own start-up, and never
-  ran `main()`: the global holds its default there too. A check that names
-  spawn hands nothing over, so nothing fixes it.
+  parent. The script's top level ran again, in the child or (from Python
+  3.13.8 and 3.14.1) once in the server (see `forkserver_reruns_main`), but
+  `main()` never did: the global holds its default there too. A check that
+  names spawn hands nothing over, so nothing fixes it.
 
 The same test goes wrong when it is spelled with the platform
 (`sys.platform == 'darwin'`: "only macOS spawns"), or with the global default
