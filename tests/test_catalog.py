@@ -1,6 +1,7 @@
 """catalog: every contract violation is one clear error naming the file and the problem."""
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import multiprocessing
 import os
@@ -769,6 +770,9 @@ def test_a_byte_order_mark_or_a_utf_8_declaration_is_accepted(tmp_path, start):
      'has an encoding declaration Python refuses: unknown encoding'),
     (b'\xef\xbb\xbf# coding: latin-1\n' + GOOD.encode(),
      'has an encoding declaration Python refuses: encoding problem'),
+    (GOOD.encode('utf-16'), 'is UTF-16 or UTF-32 text (it opens with their byte order mark)'),
+    (GOOD.encode('utf-32-be'), 'has a NUL byte at line 1'),  # without a mark, read as UTF-8
+    (codecs.BOM_UTF32_BE + GOOD.encode('utf-32-be'), 'is UTF-16 or UTF-32 text'),
     # Python splits lines at a carriage return alone too: the declaration is on its second line.
     (('\r# -*- coding: utf-7 -*-\r' + GOOD).encode(), "declares the encoding 'utf-7'"),
 ])

@@ -30,6 +30,8 @@ WINDOWS_DEVICE_NAMES = ('con', 'prn', 'aux', 'nul', *(f'{port}{number}' for port
 NAME_RULE = ('a case name is a lowercase ASCII identifier of at most 100 characters, '
              '[a-z][a-z0-9_]* (snake_case)')
 MAX_BYTES = 1_000_000
+# UTF-32 LE's opens with UTF-16 LE's.
+WIDE_BYTE_ORDER_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 REFUSED_BECAUSE = {'link': ': a case is a regular file, never a link to another file',
                    'special': '', 'large': ': a case is a short script'}
 # pymdownx.snippets include marker: the site includes each case's source, so a case holding it
@@ -110,6 +112,9 @@ def read_text(path: Path) -> str:
         universal = data.replace(b'\r\n', b'\n').replace(b'\r', b'\n')
         encoding, _ = tokenize.detect_encoding(io.BytesIO(universal).readline)
     except SyntaxError as error:
+        if data.startswith(WIDE_BYTE_ORDER_MARKS):  # Python reads no such source
+            raise Unreadable('is UTF-16 or UTF-32 text (it opens with their byte order mark): a case '
+                             'is UTF-8') from None
         raise Unreadable(f'has an encoding declaration Python refuses: {error.msg}') from None
     if codecs.lookup(encoding).name not in ('utf-8', 'utf-8-sig'):
         raise Unreadable(f'declares the encoding {show(encoding)}: a case is UTF-8 (the catalogue and '
