@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
     args = parser.parse_args(argv)
     processes.become_subreaper()
-    processes.interrupt_on_sigterm()
+    processes.interrupt_on_termination()
     os.environ.pop('PYTHONDONTWRITEBYTECODE', None)  # for both sides (see above)
     catalog = load_catalog(ROOT / 'cases')
     methods = subprocess.run([args.python, '-c', 'import multiprocessing as m; '

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import platform
 import re
 import signal
 import subprocess
@@ -159,6 +160,44 @@ def test_a_process_that_outlives_the_case_is_killed_and_reported():
     assert not _running(_daemon(result))  # this run's own, not a neighbour's sleeper
 
 
+@linux_only
+@pytest.mark.skipif(platform.machine() not in ('x86_64', 'aarch64'), reason='exit(2) by its number')
+def test_a_process_whose_main_thread_ended_is_killed_not_taken_for_a_zombie():
+    """Shown as Z while its other thread runs on, it was counted reaped on every look: the
+    runner spun for ever, deaf to Ctrl-C, and the process lived on. In a child process, so that
+    a regression fails this test instead of hanging the session."""
+    command = [sys.executable, '-m', 'mpmatrix', 'run', str(SCRIPTS / 'leader_thread_exits.py'),
+               '--start-method', 'fork', '--verbose']
+    completed = subprocess.run(command, capture_output=True, text=True,
+                               timeout=runner.GRACE_SECONDS + 30)
+    daemon = int(re.search(r'daemon (\d+)', completed.stdout).group(1))
+    assert re.search(rf'problem: process\(es\) outlived the case and were killed: pid {daemon}\b',
+                     completed.stdout), completed.stdout
+    assert not psutil.pid_exists(daemon)  # killed and reaped (psutil calls the live one a zombie)
+
+
+@linux_only  # where the runner adopts orphans
+@pytest.mark.parametrize('name, status', [('SIGUSR1', 1), ('SIGUSR2', 1), ('SIGALRM', 1), ('SIGHUP', 130)])
+def test_a_signal_from_an_adopted_orphan_neither_kills_the_runner_nor_leaves_the_orphan(name, status,
+                                                                                         tmp_path):
+    """Its parent gone, a case's child took the runner for it: SIGUSR1 killed the runner and left
+    the child running. The runner now ignores it (the run fails: the child outlived the case and
+    is killed), or, for a signal that stops a session, stops as on Ctrl-C, killing the tree. In a
+    child process: a regression kills that one, not the test session."""
+    command = [sys.executable, '-m', 'mpmatrix', 'run', str(SCRIPTS / 'orphan_signals_its_parent.py'),
+               '--start-method', 'fork' if FORK else 'spawn', '--verbose']
+    pid_file = tmp_path / 'orphan.pid'
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                               env={**os.environ, 'ORPHAN_SIGNAL': name, 'ORPHAN_PID_FILE': str(pid_file)})
+    assert completed.returncode == status, completed.stdout + completed.stderr
+    daemon = int(pid_file.read_text())
+    if status == 1:
+        assert re.search(rf'outlived the case and were killed: pid {daemon} ', completed.stdout)
+    else:
+        assert 'interrupted: what was running was stopped' in completed.stderr
+    assert not psutil.pid_exists(daemon)
+
+
 @posix_only
 @pytest.mark.parametrize('name', ['escape_double_fork_empty_env', 'escape_new_session_empty_env'])
 def test_a_process_that_drops_the_tag_and_leaves_the_tree_is_killed_and_reported(name):
@@ -283,6 +322,60 @@ def test_a_case_that_prints_without_end_is_stopped_and_its_output_read_in_part(m
     assert result.stdout.startswith('begin\nxxx') and result.stdout.endswith('xxx')
     assert re.search(r'\n\[\.\.\. mpmatrix read 1,048,576 of these [\d,]+ bytes \.\.\.\]\n', result.stdout)
     assert len(result.stdout) < 1024 * 1024 + 100
+
+
+@posix_only
+def test_a_process_that_outlives_the_case_and_prints_without_end_is_stopped(monkeypatch):
+    """The ceiling held only while the case's own process ran: after it, in the grace given to
+    what it left, a forked child wrote 3 GB."""
+    monkeypatch.setattr(runner, 'OUTPUT_CEILING', 1024 * 1024)
+    monkeypatch.setattr(runner, 'GRACE_SECONDS', 60)
+    started = time.monotonic()
+    result = run('orphan_prints_without_end', 'fork' if FORK else 'spawn')
+    assert time.monotonic() - started < 30
+    assert 'printed more than 1 MB on stdout: the runner stops a case there' in result.problems
+    assert any('outlived the case and were killed' in text for text in result.problems)
+    assert not _running(_daemon(result))
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_removed(monkeypatch, tmp_path):
+    monkeypatch.setenv(runner.SESSION_DIR_VARIABLE, str(tmp_path))
+    result = run('deep_tree_in_tmpdir')
+    assert result.problems == ['left in the temporary directory and removed: d']
+    runner._REMOVER.submit(int).result()  # the run's directory is removed meanwhile
+    assert list(tmp_path.iterdir()) == []
+
+
+@posix_only
+def test_a_link_put_in_place_of_the_tmpdir_is_not_followed(monkeypatch, tmp_path):
+    decoy = tmp_path / 'decoy'
+    (decoy / 'sub').mkdir(parents=True)
+    (decoy / 'precious.txt').write_text('kept')
+    monkeypatch.setenv('DECOY', str(decoy))
+    result = run('deep_tree_in_tmpdir')
+    assert (result.verdict, result.problems) == ('isolated', [])
+    assert sorted(path.name for path in decoy.iterdir()) == ['precious.txt', 'sub']
+
+
+def test_remove_tree_removes_links_never_what_they_point_to(tmp_path, monkeypatch):
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (outside / 'kept').write_text('kept')
+    tree = tmp_path / 'tree'
+    tree.mkdir()
+    monkeypatch.chdir(tree)
+    for _ in range(1200):  # deeper than the recursion limit
+        os.mkdir('d')
+        os.chdir('d')
+    Path('file').write_text('x')
+    if os.name == 'posix':
+        Path('to_outside').symlink_to(outside, target_is_directory=True)
+        (tree / 'to_file').symlink_to(outside / 'kept')
+    os.chdir(tmp_path)
+    leaks.remove_tree(tree)
+    assert not tree.exists()
+    assert (outside / 'kept').read_text() == 'kept'
+    leaks.remove_tree(tmp_path / 'no such thing')  # nothing to do
 
 
 def test_a_case_that_deletes_its_working_directory_keeps_its_output():
@@ -449,6 +542,21 @@ def test_newer_lists_what_was_created_since_it_was_made_even_across_a_wrap_aroun
         assert set(newer.table()) == (set(every) if expected == 'all' else expected)
     if listed[-1] == 'all':  # for good: any pid may be a new one now
         assert newer.floor is None and set(newer.table()) == set(every)
+
+
+def test_a_lap_of_the_pid_counter_between_two_listings_is_seen_by_watching_it(monkeypatch):
+    """A case that started threads for three seconds took the counter all the way round while
+    nothing listed /proc: its process below the floor (100) was never looked for."""
+    every = [100, 9500]
+    counter = iter([9000, 150, 9100])  # made; watched: dropped (wrapped); watched: past the floor
+    monkeypatch.setattr(processes, 'LINUX', True)
+    monkeypatch.setattr(processes, '_last_pid', lambda: next(counter))
+    monkeypatch.setattr(processes, '_listed', lambda: every)
+    monkeypatch.setattr(processes, '_table', lambda only=None: dict.fromkeys(every if only is None else only))
+    newer = processes.Newer()
+    newer.watch()
+    newer.watch()
+    assert set(newer.table()) == {100, 9500}
 
 
 def test_first_exception_is_the_root_cause():

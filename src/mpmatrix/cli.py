@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     costs.set_defaults(handler=cmd_bench)
 
     args = parser.parse_args(argv)
-    processes.interrupt_on_sigterm()  # `kill` stops a run as Ctrl-C does: its case tree is killed
+    processes.interrupt_on_termination()  # `kill` stops a run as Ctrl-C does: its case tree is killed
     try:
         return args.handler(args)
     except KeyboardInterrupt:

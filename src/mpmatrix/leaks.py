@@ -38,9 +38,11 @@ works everywhere.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 SHM_DIR = Path('/dev/shm')
@@ -165,21 +167,89 @@ def claims_of(journals) -> set:
 
 
 def temporary_leftovers(directory: Path) -> list:
-    """Remove everything left in a run's TMPDIR; return the names (e.g. ``pymp-abc123``)."""
+    """Remove everything left in a run's TMPDIR; return the names (e.g. ``pymp-abc123``). A link
+    the case put in the directory's place is not followed: what it points to is not the run's."""
     try:
-        names = sorted(os.listdir(directory))
+        if _BY_DESCRIPTOR:
+            handle = os.open(directory, _OPEN_DIRECTORY)  # O_NOFOLLOW
+            try:
+                names = sorted(os.listdir(handle))
+            finally:
+                os.close(handle)
+        elif os.path.islink(directory):
+            return []
+        else:
+            names = sorted(os.listdir(directory))
     except OSError:
         return []
     for name in names:
-        path = directory / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+        remove_tree(directory / name)
     return names
+
+
+# Removal through directory descriptors (POSIX): no link is followed, and no path grows long.
+_BY_DESCRIPTOR = (os.open in os.supports_dir_fd and os.unlink in os.supports_dir_fd
+                  and os.rmdir in os.supports_dir_fd and os.scandir in os.supports_fd
+                  and hasattr(os, 'O_NOFOLLOW') and hasattr(os, 'O_DIRECTORY'))
+_OPEN_DIRECTORY = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0) | getattr(os, 'O_NOFOLLOW', 0)
+
+
+def remove_tree(path) -> None:
+    """Remove ``path`` and everything below it, as far as it can: a link is removed, never what
+    it points to, and a tree of any depth is removed without recursion (a case that made 1,500
+    nested directories crashed ``shutil.rmtree`` with RecursionError, and left them)."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+        if not _BY_DESCRIPTOR:  # Windows
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        handle = os.open(path, _OPEN_DIRECTORY)
+    except (OSError, RecursionError):
+        return
+    entered, pending = [], [_emptied(handle)]  # the directories gone down into; their subdirectories left
+    try:
+        while pending:
+            if pending[-1]:
+                name = pending[-1].pop()
+                try:
+                    below = os.open(name, _OPEN_DIRECTORY, dir_fd=handle)
+                except OSError:
+                    continue  # gone, replaced by a link, or not ours to open: left as it is
+                os.close(handle)
+                handle = below
+                entered.append(name)
+                pending.append(_emptied(handle))
+                continue
+            pending.pop()
+            if entered:  # up again (every process of the run is dead: nothing moves meanwhile)
+                above = os.open('..', _OPEN_DIRECTORY, dir_fd=handle)
+                os.close(handle)
+                handle = above
+                with contextlib.suppress(OSError):
+                    os.rmdir(entered.pop(), dir_fd=handle)
+    except OSError:
+        return
+    finally:
+        os.close(handle)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _emptied(handle: int) -> list:
+    """Remove the files and links of the directory open as ``handle``; return its subdirectories."""
+    directories = []
+    with os.scandir(handle) as entries:
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    directories.append(entry.name)
+                else:
+                    os.unlink(entry.name, dir_fd=handle)
+            except OSError:
+                continue
+    return directories
 
 
 def tracker_warnings(stderr: str) -> list:

@@ -76,7 +76,8 @@ def new_tag() -> str:
 
 
 def become_subreaper() -> bool:
-    """Make this process the reaper of everything its descendants orphan (Linux only).
+    """Make this process the reaper of everything its descendants orphan (Linux only), and deaf
+    to the ADOPTED_SIGNALS those orphans may send it.
 
     Returns whether it is one. Harmless to call again.
     """
@@ -86,22 +87,48 @@ def become_subreaper() -> bool:
     flag = ctypes.c_int(0)
     if libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value:
         return True
-    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        return False
+    _catch(ADOPTED_SIGNALS, _ignore)
+    return True
+
+
+# Signals that end a process by default, that nobody sends pytest or mpmatrix to stop them, and
+# that an orphan sends its subreaper, which it takes for its parent: a case's child telling its
+# parent it is done (SIGUSR1) killed the runner and left the child running. Caught, not ignored:
+# a program the runner starts gets them back as they were (exec resets a caught signal only).
+ADOPTED_SIGNALS = ('SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF')
+# What a user, a terminal or a CI runner sends to stop a process: taken as Ctrl-C is. From an
+# adopted orphan, one stops the session as Ctrl-C would: every case tree killed.
+STOP_SIGNALS = ('SIGTERM', 'SIGHUP')
+
+
+def _catch(names, handler) -> None:
+    """Install ``handler`` for the signals named that this platform has, where the default holds
+    (never over a handler someone installed); only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in filter(None, (getattr(signal, name, None) for name in names)):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, handler)
+
+
+def _ignore(signum, frame):
+    pass
 
 
 @functools.lru_cache(maxsize=None)
-def interrupt_on_sigterm(before=None) -> None:
-    """Where SIGTERM would end the process at once (its default), make it a KeyboardInterrupt,
-    so that what is under way stops as on Ctrl-C: the case running is killed with its tree.
+def interrupt_on_termination(before=None) -> None:
+    """Where SIGTERM or SIGHUP would end the process at once (their default), make them a
+    KeyboardInterrupt, so that what is under way stops as on Ctrl-C: the case running is killed
+    with its tree.
 
-    Once taken, SIGTERM is ignored: a second one (the whole process group signalled, and the
+    Once one is taken, it is ignored: a second one (the whole process group signalled, and the
     signal passed on as well) would interrupt the stopping; SIGKILL remains for a process that
     does not stop. ``before(signum)`` runs first (the pytest controller passes it on to its
-    xdist workers). TERMINATED tells apart an interruption that came by SIGTERM.
+    xdist workers). TERMINATED tells apart an interruption that came by one of them.
     """
-    if (hasattr(signal, 'SIGTERM') and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
-        signal.signal(signal.SIGTERM, functools.partial(_interrupt, before))
+    _catch(STOP_SIGNALS, functools.partial(_interrupt, before))
 
 
 TERMINATED = threading.Event()
@@ -183,9 +210,11 @@ def _table(only=None) -> dict:
                 fields = stat.read().rsplit(b')', 1)[1].split()
         except OSError:
             continue  # gone
-        # fields 3 (state), 4 (ppid), 5 (group), 6 (session) and 22 (start time) of proc(5)
-        table[pid] = _Info(int(fields[1]), fields[0] == b'Z', int(fields[2]), int(fields[3]),
-                           int(fields[19]))
+        # fields 3 (state), 4 (ppid), 5 (group), 6 (session), 20 (threads) and 22 (start time) of
+        # proc(5). A leader whose own thread ended (pthread_exit, SYS_exit) shows Z while its other
+        # threads run on: that process is alive, and cannot be reaped yet.
+        zombie = fields[0] == b'Z' and int(fields[17]) <= 1
+        table[pid] = _Info(int(fields[1]), zombie, int(fields[2]), int(fields[3]), int(fields[19]))
     return table
 
 
@@ -216,29 +245,39 @@ class Newer:
     most the last one handed out when /proc was listed; once the counter wrapped around
     (it drops), also one at most that last pid. Only when it passes the floor again (it
     went all the way round) is every process listed, from then on; elsewhere, always.
-    A wrap is seen as a drop because the counter cannot go all the way round between two
-    listings (that would take pid_max forks: 32768 or more).
+    A wrap is seen as a drop because the counter is read often enough (``watch``: the
+    runner reads it at every wait, at most 50 ms apart) that it cannot go all the way round
+    between two reads: that takes pid_max new processes or threads (32768 or more); a case
+    that only starts threads for three seconds does it.
     """
 
     def __init__(self):
         self.floor = self.last = _last_pid() if LINUX else None
         self.wrapped = False
 
-    def table(self) -> dict:
+    def watch(self) -> None:
+        """Read the counter, and note whether it wrapped around, or went all the way round."""
         if self.floor is None:
-            return _table()
-        listed = _listed()
+            return
         last = _last_pid()
         lapped = False
         if last is not None and last < self.last:  # the counter dropped: it wrapped around
             lapped, self.wrapped = self.wrapped, True
         if last is None or lapped or (self.wrapped and last > self.floor):
             self.floor = None  # all the way round: any pid may be a new one now
+        else:
+            self.last = last
+
+    def table(self) -> dict:
+        if self.floor is None:
+            return _table()
+        listed = _listed()
+        self.watch()  # after listing: every pid listed is at most the counter read
+        if self.floor is None:
             return _table(listed)
-        self.last = last
         if self.wrapped:  # a fast forker crosses pid_max in seconds: no listing of everything
-            return _table([pid for pid in listed if pid > self.floor or pid <= last])
-        return _table([pid for pid in listed if self.floor < pid <= last])
+            return _table([pid for pid in listed if pid > self.floor or pid <= self.last])
+        return _table([pid for pid in listed if self.floor < pid <= self.last])
 
 
 def wait_for_any(pids, timeout: float) -> None:
@@ -286,6 +325,10 @@ class Run:
         # Our descendants from before the run are not the run's. On Linux their start time
         # tells them apart (``began``); elsewhere they are listed now.
         self.before = set() if LINUX else set(descendants(os.getpid()))
+
+    def watch(self) -> None:
+        """Keep track of the pid counter between looks at the run's processes (see Newer)."""
+        self.newer.watch()
 
     def started(self, pid: int) -> None:
         """The case's process has started as ``pid``: the run began when it did."""
@@ -435,8 +478,8 @@ def reap_orphans(pids, keep: int = None) -> set:
     for pid, info in _table(only=pids).items():
         if pid != keep and info.ppid == me and info.zombie:
             try:
-                os.waitpid(pid, os.WNOHANG)
-                reaped.add(pid)
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    reaped.add(pid)
             except ChildProcessError:
                 pass
     return reaped

@@ -3,14 +3,13 @@
 Each test's records travel with its report, so under pytest-xdist they reach the
 controller as each test ends, and a session stopped by Ctrl-C still writes the
 records of every test that finished. The controller writes the one file. A
-termination request (SIGTERM: ``kill``, ``pkill``, a CI runner cancelling a job) is
+termination request (SIGTERM: ``kill``, ``pkill``, a CI runner cancelling a job; SIGHUP) is
 taken as Ctrl-C, so the case running at that moment is killed with its whole tree.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,10 +35,10 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
-    # The controller passes SIGTERM on to its xdist workers: sent to it alone (kill PID, a
+    # The controller passes SIGTERM (SIGHUP) on to its xdist workers: sent to it alone (kill PID, a
     # supervisor), it would leave them running their queues until xdist's teardown killed them,
     # ten seconds later, in the middle of a case.
-    processes.interrupt_on_sigterm(None if hasattr(config, 'workerinput') else _signal_workers)
+    processes.interrupt_on_termination(None if hasattr(config, 'workerinput') else _signal_workers)
     # The controller and each xdist worker: whatever a case run orphans is reparented to us
     # (Linux), and a worker that dies leaves its orphans to the controller.
     processes.become_subreaper()
@@ -179,7 +178,7 @@ def leftovers_of_every_run(session: str, session_dir: str) -> list:
         leaks.remove(segments.values())
         named += [f'/dev/shm/{name}' for name in sorted(segments.values())]
         named += [f'{rundir / "tmp" / name}' for name in leaks.temporary_leftovers(rundir / 'tmp')]
-    shutil.rmtree(directory, ignore_errors=True)
+    leaks.remove_tree(directory)
     return named
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import math
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -110,7 +109,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 **_new_process_group())
             group.started(proc.pid)
             try:
-                timed_out = _wait(proc, started + timeout, sample, (out, err))
+                timed_out = _wait(proc, group, started + timeout, sample, (out, err))
                 duration = time.monotonic() - started  # not counting the kill
                 flooded = _flooded((out, err))
                 cut_short = timed_out or (flooded and proc.poll() is None)
@@ -119,7 +118,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                     group.kill()
                     proc.wait()
                     timed_out = timed_out and not flooded
-                survivors = _outlived(group, sample)
+                survivors = _outlived(group, sample, (out, err))
+                flooded = flooded or _flooded((out, err))  # by what outlived the case
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
                 group.kill()
                 proc.wait()
@@ -151,7 +151,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             run.problems.append(f'the resource tracker reported {warning} object(s) leaked')
         return run
     finally:
-        _REMOVER.submit(shutil.rmtree, rundir, ignore_errors=True)
+        _REMOVER.submit(leaks.remove_tree, rundir)
 
 
 def _journals_beside(journal: Path) -> list:
@@ -184,23 +184,26 @@ def _flooded(outputs) -> list:
             if os.fstat(file.fileno()).st_size > OUTPUT_CEILING]
 
 
-def _wait(proc: subprocess.Popen, deadline: float, sample, outputs) -> bool:
+def _wait(proc: subprocess.Popen, group: processes.Run, deadline: float, sample, outputs) -> bool:
     """Wait for the case until ``deadline`` (True if it did not end by then), sampling
     meanwhile which /dev/shm files its processes use, so that a leak can be told apart from
-    what the cases running beside it use; stop early when it has printed too much."""
+    what the cases running beside it use, and the pid counter, so that a wrap-around is seen;
+    stop early when it has printed too much."""
     while proc.poll() is None:
         now = time.monotonic()
         if now >= deadline:
             return True
         if _flooded(outputs):
             return False
+        group.watch()
         sample()
         processes.wait_for_any([proc.pid], min(SAMPLE_SECONDS, deadline - now))
     return False
 
 
-def _outlived(group: processes.Run, sample) -> list:
-    """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest."""
+def _outlived(group: processes.Run, sample, outputs) -> list:
+    """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest,
+    at once if they print too much."""
     deadline = time.monotonic() + GRACE_SECONDS
     sampled = 0.0
     while True:
@@ -211,7 +214,7 @@ def _outlived(group: processes.Run, sample) -> list:
         if now - sampled >= SAMPLE_SECONDS:
             sample()
             sampled = now
-        if now >= deadline:
+        if now >= deadline or _flooded(outputs):
             return group.kill()
         # until one of them ends, or a new one may have appeared
         processes.wait_for_any(alive, SAMPLE_SECONDS)
