@@ -30,7 +30,7 @@ its journal; it could as well remove any file itself.)
 
 **Temporary files.** Each run gets its own ``TMPDIR``; whatever is left in it
 at the end (multiprocessing's ``pymp-*`` listener directories, above all) is
-the run's, reported and removed.
+the run's, reported and removed (however deep, following no link: ``remove_tree``).
 
 macOS offers no way to list POSIX shared memory and Windows frees it with the
 last handle: there the ``/dev/shm`` checks find nothing; the ``TMPDIR`` check
@@ -208,8 +208,9 @@ def remove_tree(path) -> None:
         handle = os.open(path, _OPEN_DIRECTORY)
     except (OSError, RecursionError):
         return
-    entered, pending = [], [_emptied(handle)]  # the directories gone down into; their subdirectories left
+    entered = []  # the directories gone down into
     try:
+        pending = [_emptied(handle)]  # the subdirectories left to remove, at each depth
         while pending:
             if pending[-1]:
                 name = pending[-1].pop()
