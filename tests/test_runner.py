@@ -184,8 +184,12 @@ def test_a_signal_from_an_adopted_orphan_neither_kills_the_runner_nor_leaves_the
     the child running. The runner now ignores it (the run fails: the child outlived the case and
     is killed), or, for a signal that stops a session, stops as on Ctrl-C, killing the tree. In a
     child process: a regression kills that one, not the test session."""
-    command = [sys.executable, '-m', 'mpmatrix', 'run', str(SCRIPTS / 'orphan_signals_its_parent.py'),
-               '--start-method', 'fork' if FORK else 'spawn', '--verbose']
+    # The signal as most programs get it, whatever we inherited (under nohup, SIGHUP is ignored).
+    default = (f'import os, signal, sys; signal.signal(signal.{name}, signal.SIG_DFL); '
+               'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])')
+    command = [sys.executable, '-c', default, '-m', 'mpmatrix', 'run',
+               str(SCRIPTS / 'orphan_signals_its_parent.py'), '--start-method', 'fork' if FORK else 'spawn',
+               '--verbose']
     pid_file = tmp_path / 'orphan.pid'
     completed = subprocess.run(command, capture_output=True, text=True, timeout=60,
                                env={**os.environ, 'ORPHAN_SIGNAL': name, 'ORPHAN_PID_FILE': str(pid_file)})
