@@ -77,6 +77,7 @@ def test_errors_reach_the_terminal_without_escape_sequences(tmp_path, capsys):
     assert 'bad\\x1b[2J.json: not valid JSON' in err and '\x1b' not in err
 
 
+@pytest.mark.skipif(os.name != 'posix', reason='Windows allows no newline in a file name')
 def test_a_file_name_cannot_start_a_line_of_its_own(tmp_path, capsys):
     """A newline in a file's name would let it write a line of its choosing in a CI log: a GitHub
     Actions command (::error::) is a line that starts with ::."""
@@ -259,12 +260,19 @@ def test_bench_settings_the_figures_could_not_hold_are_refused_before_it_runs(ca
 
 
 @pytest.mark.skipif(not hasattr(signal, 'SIGKILL'), reason='POSIX signals')
-def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize('signals', [('SIGTERM',), ('SIGHUP', 'SIGTERM')], ids=['term', 'hangup-then-term'])
+def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path, signals):
     """SIGTERM ended `mpmatrix run` at once and left the case running, reparented to init (the
-    case runs in a process group of its own); Ctrl-C stopped it with a traceback."""
-    session = f'clitest{os.getpid()}'
-    run = subprocess.Popen([sys.executable, '-m', 'mpmatrix', 'run', '--start-method', 'spawn',
-                            '--timeout', '60', str(ROOT / 'tests' / 'scripts' / 'hang_with_grandchild.py')],
+    case runs in a process group of its own); Ctrl-C stopped it with a traceback. A hang-up and
+    then a SIGTERM (a terminal closed: a parent passes its own on) must stop it once, not
+    interrupt the stopping."""
+    session = f'clitest{os.getpid()}{len(signals)}'
+    # SIGHUP as most programs get it, whatever we inherited (under nohup it is ignored).
+    default = ('import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_DFL); '
+               'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])')
+    run = subprocess.Popen([sys.executable, '-c', default, '-m', 'mpmatrix', 'run', '--start-method',
+                            'spawn', '--timeout', '60',
+                            str(ROOT / 'tests' / 'scripts' / 'hang_with_grandchild.py')],
                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            env={**os.environ, processes.SESSION_VARIABLE: session})
     try:
@@ -272,7 +280,8 @@ def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path):
         while len(processes.tagged(session + '.')) < 3:  # the case, its child, the grandchild
             assert time.monotonic() < deadline and run.poll() is None
             time.sleep(0.05)
-        run.send_signal(signal.SIGTERM)
+        for name in signals:
+            run.send_signal(getattr(signal, name))
         _, err = run.communicate(timeout=60)
     finally:
         if run.poll() is None:

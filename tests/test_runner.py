@@ -342,12 +342,19 @@ def test_a_process_that_outlives_the_case_and_prints_without_end_is_stopped(monk
     assert not _running(_daemon(result))
 
 
+@posix_only  # removal through directory descriptors
 def test_a_tree_deeper_than_the_recursion_limit_is_removed(monkeypatch, tmp_path):
     monkeypatch.setenv(runner.SESSION_DIR_VARIABLE, str(tmp_path))
     result = run('deep_tree_in_tmpdir')
     assert result.problems == ['left in the temporary directory and removed: d']
     runner._REMOVER.submit(int).result()  # the run's directory is removed meanwhile
     assert list(tmp_path.iterdir()) == []
+
+
+@posix_only  # Windows allows no newline in a file name
+def test_a_leftover_s_name_is_shown_on_one_line():
+    result = run('leftover_with_a_newline')
+    assert result.problems == ['left in the temporary directory and removed: x\\n::error::y']
 
 
 @posix_only
@@ -361,6 +368,24 @@ def test_a_link_put_in_place_of_the_tmpdir_is_not_followed(monkeypatch, tmp_path
     assert sorted(path.name for path in decoy.iterdir()) == ['precious.txt', 'sub']
 
 
+@posix_only
+@pytest.mark.skipif(os.name == 'posix' and os.geteuid() == 0, reason='permissions do not bind root')
+def test_a_directory_that_cannot_be_entered_is_left_and_the_rest_removed(tmp_path):
+    """Listed but not entered (r--), it left no way back up: the removal gave up on the whole tree."""
+    tree = tmp_path / 'tree'
+    (tree / 'a' / 'locked' / 'inner').mkdir(parents=True)
+    (tree / 'z' / 'sub').mkdir(parents=True)
+    (tree / 'z' / 'sub' / 'f').write_text('x')
+    (tree / 'a' / 'locked').chmod(0o444)
+    try:
+        leaks.remove_tree(tree)
+        assert sorted(path.name for path in tree.iterdir()) == ['a']
+        assert (tree / 'a' / 'locked').exists()
+    finally:
+        (tree / 'a' / 'locked').chmod(0o755)
+
+
+@posix_only  # removal through directory descriptors
 def test_remove_tree_removes_links_never_what_they_point_to(tmp_path, monkeypatch):
     outside = tmp_path / 'outside'
     outside.mkdir()

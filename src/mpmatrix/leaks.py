@@ -41,9 +41,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import stat
 from pathlib import Path
+
+from mpmatrix import untrusted
 
 SHM_DIR = Path('/dev/shm')
 PROC_DIR = Path('/proc')
@@ -176,7 +177,7 @@ def temporary_leftovers(directory: Path) -> list:
                 names = sorted(os.listdir(handle))
             finally:
                 os.close(handle)
-        elif os.path.islink(directory):
+        elif untrusted.is_link(directory):
             return []
         else:
             names = sorted(os.listdir(directory))
@@ -203,12 +204,12 @@ def remove_tree(path) -> None:
             os.unlink(path)
             return
         if not _BY_DESCRIPTOR:  # Windows
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_tree_by_path(path)
             return
         handle = os.open(path, _OPEN_DIRECTORY)
     except (OSError, RecursionError):
         return
-    entered = []  # the directories gone down into
+    entered = []  # the directories gone down into, with the identity of the one above each
     try:
         pending = [_emptied(handle)]  # the subdirectories left to remove, at each depth
         while pending:
@@ -218,24 +219,62 @@ def remove_tree(path) -> None:
                     below = os.open(name, _OPEN_DIRECTORY, dir_fd=handle)
                 except OSError:
                     continue  # gone, replaced by a link, or not ours to open: left as it is
+                try:  # one that can be listed but not entered (r--) leaves no way back up
+                    os.close(os.open('..', _OPEN_DIRECTORY, dir_fd=below))
+                except OSError:
+                    os.close(below)
+                    continue
+                entered.append((name, _identity(handle)))
                 os.close(handle)
                 handle = below
-                entered.append(name)
                 pending.append(_emptied(handle))
                 continue
             pending.pop()
-            if entered:  # up again (every process of the run is dead: nothing moves meanwhile)
+            if entered:  # up again, to the directory we came from (not one moved in its place)
+                name, identity = entered.pop()
                 above = os.open('..', _OPEN_DIRECTORY, dir_fd=handle)
                 os.close(handle)
                 handle = above
+                if _identity(handle) != identity:
+                    return
                 with contextlib.suppress(OSError):
-                    os.rmdir(entered.pop(), dir_fd=handle)
+                    os.rmdir(name, dir_fd=handle)
     except OSError:
         return
     finally:
         os.close(handle)
     with contextlib.suppress(OSError):
         os.rmdir(path)
+
+
+def _remove_tree_by_path(top) -> None:
+    """``remove_tree`` where there are no directory descriptors (Windows): the same walk, by
+    path; a link or junction is removed itself."""
+    directories, pending = [], [os.fspath(top)]
+    while pending:
+        directory = pending.pop()
+        directories.append(directory)
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False) and not untrusted.is_link(entry.path):
+                        pending.append(entry.path)
+                        continue
+                    with contextlib.suppress(OSError):
+                        try:
+                            os.unlink(entry.path)
+                        except OSError:  # a link to a directory (Windows), or a junction
+                            os.rmdir(entry.path)
+        except OSError:
+            continue
+    for directory in reversed(directories):  # the deepest first
+        with contextlib.suppress(OSError):
+            os.rmdir(directory)
+
+
+def _identity(handle: int) -> tuple:
+    status = os.fstat(handle)
+    return status.st_dev, status.st_ino
 
 
 def _emptied(handle: int) -> list:

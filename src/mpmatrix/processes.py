@@ -50,6 +50,8 @@ import uuid
 
 import psutil
 
+from mpmatrix import untrusted
+
 TAG_VARIABLE = 'MPMATRIX_RUN_TAG'
 # Set by a test session so that its end-of-session check finds its own runs only.
 SESSION_VARIABLE = 'MPMATRIX_SESSION'
@@ -85,11 +87,10 @@ def become_subreaper() -> bool:
         return False
     libc = _libc()
     flag = ctypes.c_int(0)
-    if libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value:
-        return True
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+    if not (libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) == 0 and flag.value) \
+            and libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         return False
-    _catch(ADOPTED_SIGNALS, _ignore)
+    _catch(ADOPTED_SIGNALS, _ignore)  # also where the flag came with us through exec
     return True
 
 
@@ -123,10 +124,11 @@ def interrupt_on_termination(before=None) -> None:
     KeyboardInterrupt, so that what is under way stops as on Ctrl-C: the case running is killed
     with its tree.
 
-    Once one is taken, it is ignored: a second one (the whole process group signalled, and the
-    signal passed on as well) would interrupt the stopping; SIGKILL remains for a process that
-    does not stop. ``before(signum)`` runs first (the pytest controller passes it on to its
-    xdist workers). TERMINATED tells apart an interruption that came by one of them.
+    Once one is taken, both are caught and ignored: a second one (the whole process group signalled, and a
+    signal passed on as well, or a hang-up and then a SIGTERM) would interrupt the stopping;
+    SIGKILL remains for a process that does not stop. ``before(signum)`` runs first (the pytest
+    controller passes it on to its xdist workers). TERMINATED tells apart an interruption that
+    came by one of them.
     """
     _catch(STOP_SIGNALS, functools.partial(_interrupt, before))
 
@@ -135,7 +137,13 @@ TERMINATED = threading.Event()
 
 
 def _interrupt(before, signum, frame):
-    signal.signal(signum, signal.SIG_IGN)
+    # Any of them, not only this one: a hang-up reaches every process of the terminal, and then a
+    # parent passes on its SIGTERM too (SIGHUP, then SIGTERM: a second interruption mid-stop).
+    # Caught by a handler that does nothing, not ignored: one that arrived with this one, its
+    # handler not run yet, would raise OSError ("ignored due to race condition") once ignored.
+    for other in filter(None, (getattr(signal, name, None) for name in STOP_SIGNALS)):
+        if getattr(signal.getsignal(other), 'func', None) is _interrupt:
+            signal.signal(other, _ignore)
     TERMINATED.set()
     if before is not None:
         before(signum)
@@ -493,7 +501,7 @@ def describe(pid: int, attempts: int = 20) -> str:
         for _ in range(attempts):
             command = process.cmdline()
             if command:
-                return f'pid {pid} ({" ".join(command)[:120]})'
+                return f'pid {pid} ({untrusted.printable_line(" ".join(command)[:120])})'
             time.sleep(0.005)
     except psutil.Error:
         pass

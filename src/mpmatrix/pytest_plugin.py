@@ -226,6 +226,7 @@ def _write_results(session) -> None:
 
 def pytest_terminal_summary(terminalreporter, config):
     for leftover in getattr(config, 'mpmatrix_leftovers', []):
-        terminalreporter.write_line(f'mpmatrix: LEFT BEHIND by a case run: {leftover}', red=True)
+        terminalreporter.write_line(f'mpmatrix: LEFT BEHIND by a case run: {printable_line(leftover)}',
+                                    red=True)
     for line, markup in getattr(config, 'mpmatrix_results_lines', []):
         terminalreporter.write_line(line, **markup)

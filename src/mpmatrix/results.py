@@ -360,13 +360,17 @@ def merge(paths) -> list:
 
 
 def refuse_link(directory) -> Path:
-    """``directory``, unless it is a symbolic link: results and figures are read from and written
-    to a directory of their own, never through a link (one planted in a checkout would take the
-    writes elsewhere, and make the site read files from anywhere)."""
+    """``directory``, unless it is a link (``untrusted.is_link``), or, given as a relative path
+    (``results/bench``), one of the directories it names is: results and figures are read from
+    and written to a directory of their own, never through a link (one planted in a checkout
+    would take the writes elsewhere, and make the site read files from anywhere). Above an
+    absolute path, links are the machine's own (macOS's /tmp is one)."""
     directory = Path(directory)
-    if directory.is_symlink():
-        raise ResultsError(f'{directory}: is a symbolic link: results are read from and written to '
-                           'the directory itself')
+    named = [directory] if directory.is_absolute() else [directory, *directory.parents][:-1]
+    for path in named:
+        if untrusted.is_link(path):
+            raise ResultsError(f'{path}: is a symbolic link: results are read from and written to '
+                               'the directory itself')
     return directory
 
 

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mpmatrix import VERDICTS, leaks, processes
+from mpmatrix import VERDICTS, leaks, processes, untrusted
 from mpmatrix.catalog import Case
 
 VERDICT_LINE = re.compile(r'^verdict: (?P<word>\S+)(?: \((?P<detail>[\w.]+)\))?$')
@@ -144,7 +144,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked.values()))}')
         left = leaks.temporary_leftovers(tmpdir)
         if left:
-            run.problems.append(f'left in the temporary directory and removed: {", ".join(left)}'
+            shown = ', '.join(untrusted.printable_line(name) for name in left)  # names the case chose
+            run.problems.append(f'left in the temporary directory and removed: {shown}'
                                 + (' (multiprocessing listener directories)'
                                    if any(name.startswith('pymp-') for name in left) else ''))
         for warning in leaks.tracker_warnings(stderr):

@@ -99,15 +99,26 @@ def lone_surrogate_at(data):
     return None
 
 
+def is_link(path) -> bool:
+    """A symbolic link, or on Windows any reparse point (a junction is no symbolic link to
+    ``os.path.islink``, and needs no privilege to make)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return False
+    reparse_point = getattr(stat, 'FILE_ATTRIBUTE_REPARSE_POINT', 0)  # Windows only
+    return stat.S_ISLNK(status.st_mode) or bool(getattr(status, 'st_file_attributes', 0) & reparse_point)
+
+
 def links_under(directory) -> list:
-    """``directory`` itself if it is a symbolic link, else every link below it (none followed),
-    sorted; nothing if it does not exist."""
-    if os.path.islink(directory):
+    """``directory`` itself if it is a link (``is_link``), else every link below it (none
+    followed), sorted; nothing if it does not exist."""
+    if is_link(directory):
         return [str(directory)]
     found = []
     for parent, directories, files in os.walk(directory):
         found += [os.path.join(parent, name) for name in directories + files
-                  if os.path.islink(os.path.join(parent, name))]
+                  if is_link(os.path.join(parent, name))]
     return sorted(found)
 
 

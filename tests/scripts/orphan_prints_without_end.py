@@ -17,9 +17,11 @@ EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
 
 def main():
     sys.stdout.flush()
+    case = os.getpid()
     pid = os.fork()
     if pid == 0:
-        time.sleep(0.2)  # the case has exited by now
+        while os.getppid() == case:  # until the case has exited
+            time.sleep(0.01)
         block = b'x' * 65536
         while True:
             os.write(1, block)

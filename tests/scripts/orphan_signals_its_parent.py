@@ -18,9 +18,11 @@ EXPECTED = {'fork': 'isolated', 'spawn': 'isolated', 'forkserver': 'isolated'}
 
 def main():
     sys.stdout.flush()
+    case = os.getpid()
     pid = os.fork()
     if pid == 0:
-        time.sleep(0.5)  # the case has exited by now: our parent is whoever adopted us
+        while os.getppid() == case:  # until the case has exited: our parent is whoever adopted us
+            time.sleep(0.01)
         os.kill(os.getppid(), getattr(signal, os.environ.get('ORPHAN_SIGNAL', 'SIGUSR1')))
         time.sleep(60)
         os._exit(0)
