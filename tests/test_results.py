@@ -9,6 +9,7 @@ import re
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -432,6 +433,16 @@ def test_a_results_directory_that_is_a_link_is_neither_read_nor_written(tmp_path
     with pytest.raises(ResultsError, match='results: is a symbolic link'):
         results.update(link, environment('3.13.0'), [record()])
     assert sorted(p.name for p in elsewhere.iterdir()) == before
+
+
+def test_a_link_above_a_relative_results_path_is_refused_too(tmp_path, monkeypatch):
+    """`mpmatrix bench` writes to results/bench: with results/ a link, it wrote through it."""
+    (tmp_path / 'elsewhere' / 'bench').mkdir(parents=True)
+    (tmp_path / 'results').symlink_to(tmp_path / 'elsewhere', target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ResultsError, match='^results: is a symbolic link'):
+        results.refuse_link(Path('results', 'bench'))
+    assert results.refuse_link(tmp_path / 'elsewhere' / 'bench') == tmp_path / 'elsewhere' / 'bench'
 
 
 def test_a_results_directory_that_cannot_be_listed_is_an_error_not_an_empty_one(tmp_path, monkeypatch):
