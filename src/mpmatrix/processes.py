@@ -124,11 +124,11 @@ def interrupt_on_termination(before=None) -> None:
     KeyboardInterrupt, so that what is under way stops as on Ctrl-C: the case running is killed
     with its tree.
 
-    Once one is taken, both are caught and ignored: a second one (the whole process group signalled, and a
-    signal passed on as well, or a hang-up and then a SIGTERM) would interrupt the stopping;
-    SIGKILL remains for a process that does not stop. ``before(signum)`` runs first (the pytest
-    controller passes it on to its xdist workers). TERMINATED tells apart an interruption that
-    came by one of them.
+    Once one is taken, both are caught and ignored: a second one (the whole process group
+    signalled, and a signal passed on as well, or a hang-up and then a SIGTERM) would interrupt
+    the stopping; SIGKILL remains for a process that does not stop. ``before(signum)`` runs
+    first (the pytest controller passes it on to its xdist workers). TERMINATED tells apart an
+    interruption that came by one of them.
     """
     _catch(STOP_SIGNALS, functools.partial(_interrupt, before))
 
