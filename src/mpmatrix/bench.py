@@ -292,7 +292,7 @@ def read_all(directory) -> list:
     """Every figures file in ``directory`` (none if there is no such directory), one per
     environment, ordered like the results."""
     directory = Path(directory)
-    if not directory.is_dir() and not directory.is_symlink():
+    if not directory.is_dir() and not untrusted.is_link(directory):
         return []
     try:
         paths = results.results_files(directory)

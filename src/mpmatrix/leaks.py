@@ -170,17 +170,10 @@ def claims_of(journals) -> set:
 def temporary_leftovers(directory: Path) -> list:
     """Remove everything left in a run's TMPDIR; return the names (e.g. ``pymp-abc123``). A link
     the case put in the directory's place is not followed: what it points to is not the run's."""
+    if untrusted.is_link(directory):
+        return []
     try:
-        if _BY_DESCRIPTOR:
-            handle = os.open(directory, _OPEN_DIRECTORY)  # O_NOFOLLOW
-            try:
-                names = sorted(os.listdir(handle))
-            finally:
-                os.close(handle)
-        elif untrusted.is_link(directory):
-            return []
-        else:
-            names = sorted(os.listdir(directory))
+        names = sorted(os.listdir(directory))
     except OSError:
         return []
     for name in names:

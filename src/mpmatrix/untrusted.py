@@ -125,15 +125,17 @@ def links_under(directory) -> list:
 def printable(text: str) -> str:
     """Untrusted text for a terminal: control and bidirectional characters and lone surrogates (a
     file's name may hold them) written as Python escapes, ``\\x1b``."""
-    return _TERMINAL_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
-                                text)
+    return _escaped(_TERMINAL_UNSAFE, text)
 
 
 def printable_line(name) -> str:
     """A file's name or path, or a message naming one, on one line: as ``printable``, with tabs
     and newlines escaped too."""
-    return _NAME_UNSAFE.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'),
-                            str(name))
+    return _escaped(_NAME_UNSAFE, str(name))
+
+
+def _escaped(unsafe, text: str) -> str:
+    return unsafe.sub(lambda found: found.group().encode('unicode_escape').decode('ascii'), text)
 
 
 def _refuse_constant(name):
