@@ -35,7 +35,7 @@ import signal
 FAMILY = 'process-wide-state'
 DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
-RELATED = ['pool_initializer_global', 'logging_config_in_main']
+RELATED = ['pool_initializer_global', 'logging_config_in_main', 'sigint_ignored_around_pool']
 
 
 def on_sigterm(signum, frame):

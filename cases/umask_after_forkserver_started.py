@@ -53,7 +53,8 @@ OVERRIDES = [
                'which CreateProcess does not pass to the child: it starts with 0. Predicted.',
     },
 ]
-RELATED = ['environ_after_fork_server_started', 'rlimit_in_main', 'pool_initializer_global']
+RELATED = ['environ_after_fork_server_started', 'rlimit_in_main', 'pool_initializer_global',
+           'sigint_ignored_around_pool']
 
 
 def current_umask():

@@ -30,6 +30,16 @@ def test_run_prints_a_table(capsys):
     assert 'spawn   isolated  isolated' in out
 
 
+def test_run_takes_a_case_by_its_name_from_cases(capsys, monkeypatch, tmp_path):
+    """The site and `list` name cases; `run NAME` finds cases/NAME.py, and a file NAME wins."""
+    monkeypatch.chdir(ROOT)
+    assert cli.main(['run', 'instance_attribute_plain', '--start-method', 'spawn']) == 0
+    assert 'spawn   isolated  isolated' in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)  # no cases/ here: the name is a path that does not exist
+    assert cli.main(['run', 'instance_attribute_plain']) == 2
+    assert 'instance_attribute_plain: cannot read' in capsys.readouterr().err
+
+
 def test_list_shows_every_case_in_100_columns(capsys):
     cli.main(['list', '--cases', str(ROOT / 'cases')])
     out = capsys.readouterr().out

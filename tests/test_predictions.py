@@ -67,6 +67,11 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('manager_at_import_get_context', windows('cpython', '3.13.9', '3.13.9'), 'spawn', RUNTIME_ERROR),
     ('umask_after_forkserver_started', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'isolated'),
     ('umask_after_forkserver_started', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+    # An ignored SIGINT survives exec, except into CPython on Windows and into PyPy.
+    ('sigint_ignored_around_pool', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'isolated'),
+    ('sigint_ignored_around_pool', windows('pypy', '3.11.15', '7.3.23'), 'spawn', 'isolated'),
+    ('sigint_ignored_around_pool', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+    ('sigint_ignored_around_pool', posix('macos', 'pypy', '3.11.15', '7.3.23'), 'spawn', 'isolated'),
     # A fork-context lock: refused from 3.11.5, a crash before; no fork context where fork is not
     # the default (python/cpython#77377).
     ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.11.4'), 'spawn', 'error (SIGSEGV)'),

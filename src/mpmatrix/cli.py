@@ -39,7 +39,8 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest='command', required=True)
 
     run = commands.add_parser('run', help='run one case under every start method')
-    run.add_argument('case', type=Path, help='path of the case script, e.g. cases/queue_result.py')
+    run.add_argument('case', type=Path, help='path of the case script, e.g. cases/queue_result.py, '
+                                             'or the name of a case in cases/ (queue_result)')
     run.add_argument('--start-method', choices=START_METHODS, action='append',
                      help='only this method (repeatable); default: all')
     run.add_argument('--timeout', type=catalog.timeout_seconds,
@@ -132,8 +133,16 @@ def _version() -> str:
         return '(not installed)'
 
 
+def _case_path(given: Path) -> Path:
+    """``given``, or cases/NAME.py for a bare NAME that is no file here (as the site names cases)."""
+    named = Path('cases', f'{given}.py')
+    if len(given.parts) == 1 and not given.suffix and not given.exists() and named.is_file():
+        return named
+    return given
+
+
 def cmd_run(args) -> int:
-    case = catalog.load_case(args.case)
+    case = catalog.load_case(_case_path(args.case))
     shadowing = catalog.shadowing_files(case.path.parent)
     if shadowing:  # the catalogue refuses these in cases/; a case run from elsewhere meets them here
         raise catalog.CaseError(case.path, [
