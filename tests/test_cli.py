@@ -38,6 +38,12 @@ def test_run_takes_a_case_by_its_name_from_cases(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no cases/ here: the name is a path that does not exist
     assert cli.main(['run', 'instance_attribute_plain']) == 2
     assert 'instance_attribute_plain: cannot read' in capsys.readouterr().err
+    (tmp_path / 'cases').mkdir()
+    (tmp_path / 'cases' / 'instance_attribute_plain.py').write_bytes(
+        (ROOT / 'cases' / 'instance_attribute_plain.py').read_bytes())
+    (tmp_path / 'instance_attribute_plain').write_text('x = (\n')
+    assert cli.main(['run', 'instance_attribute_plain']) == 2
+    assert capsys.readouterr().err.startswith('error: instance_attribute_plain: syntax error')
 
 
 def test_list_shows_every_case_in_100_columns(capsys):
