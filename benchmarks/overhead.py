@@ -116,12 +116,13 @@ def reap_orphans(timeout: float = 10.0) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or '').split('\n\n')[0])
     parser.add_argument('--turns', type=int, default=3, help='runs of each side (default 3)')
     parser.add_argument('--python', default=sys.executable,
                         help='the interpreter (with pytest and pytest-xdist; default this one)')
     parser.add_argument('--limit', type=float, default=1.10, help='highest wall ratio that passes')
     args = parser.parse_args(argv)
+    processes.clear_inherited_signal_state()  # for both sides, as the harness does for its cases
     processes.become_subreaper()
     processes.interrupt_on_termination()
     os.environ.pop('PYTHONDONTWRITEBYTECODE', None)  # for both sides (see above)

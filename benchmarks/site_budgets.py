@@ -75,7 +75,7 @@ def main(cases=ROOT / 'cases') -> int:
 
 
 if __name__ == '__main__':
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or '\n').splitlines()[0])
     parser.add_argument('--cases', type=Path, default=ROOT / 'cases', metavar='CASES_DIR',
                         help='the case directory (default: the catalogue, cases/)')
     sys.exit(main(parser.parse_args().cases))

@@ -19,7 +19,8 @@ open files; it means something only in a process whose table has that entry.
   table never contained the parent's file.
 
 (The parent moves the descriptor to a high number, 200, so that the child's
-own descriptors cannot accidentally have that number.) The same holds on
+own descriptors cannot accidentally have that number; under a lower limit on
+open files, `ulimit -n 64`, the highest number the limit allows.) The same holds on
 Windows, where C runtime descriptors are not passed to a spawned child
 either. The fixes: pass the path and open it in the child, or pass a
 `multiprocessing` `Connection`, which knows how to duplicate its descriptor
@@ -37,9 +38,18 @@ DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'error (OSError)', 'forkserver': 'error (OSError)'}
 RELATED = ['open_file_argument', 'socket_argument', 'pipe_result']
 
-FD = 200  # well above the few descriptors a child has of its own
-
 LINE = b'hello from the child\n'
+
+
+def high_number():
+    """200, well above the few descriptors a child has of its own, or the highest number a lower
+    limit on open files allows: os.dup2() to a number past it would fail in the parent."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return 200
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 200 if soft == resource.RLIM_INFINITY or soft > 200 else soft - 1
 
 
 def task(fd):
@@ -51,14 +61,15 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, 'log')
         opened = os.open(path, os.O_WRONLY | os.O_CREAT)
-        os.dup2(opened, FD)
+        number = high_number()
+        os.dup2(opened, number)
         os.close(opened)
         try:
-            child = multiprocessing.Process(target=task, args=(FD,))
+            child = multiprocessing.Process(target=task, args=(number,))
             child.start()
             child.join()
         finally:
-            os.close(FD)
+            os.close(number)
         with open(path, 'rb') as log:
             written = log.read()
     if child.exitcode != 0:

@@ -308,6 +308,41 @@ def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path, signals
     assert processes.tagged(session + '.') == []
 
 
+# A launcher's signal state reaches every case through exec: run the harness under one that
+# blocks SIGCHLD (the fork server's children never reaped: every forkserver join hangs) or ignores
+# it (children reaped by the kernel: exit codes lost, the cases' and the runner's own).
+LAUNCHERS = {
+    'sigchld-blocked': 'signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})',
+    'sigchld-ignored': 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)',
+}
+
+
+def _launched(how: str) -> list:
+    return [sys.executable, '-c', f'import os, signal, sys; {LAUNCHERS[how]}; '
+                                  'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])']
+
+
+@pytest.mark.skipif(not hasattr(signal, 'pthread_sigmask'), reason='POSIX signals')
+@pytest.mark.parametrize('how', sorted(LAUNCHERS))
+def test_a_run_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tmp_path, how):
+    run = subprocess.run([*_launched(how), '-m', 'mpmatrix', 'run', '--timeout', '10',
+                          '--start-method', 'fork', '--start-method', 'forkserver',
+                          str(ROOT / 'cases' / 'lambda_pool_task.py')],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.count(' ok\n') == 2, run.stdout + run.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, 'pthread_sigmask'), reason='POSIX signals')
+@pytest.mark.parametrize('how', sorted(LAUNCHERS))
+def test_the_matrix_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tmp_path, how):
+    """The controller clears them before xdist starts its workers, and each worker again."""
+    run = subprocess.run([*_launched(how), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '1',
+                          str(ROOT / 'tests' / 'test_matrix.py'), '-k', 'lambda_pool_task and forkserver',
+                          '--case-timeout', '10', '--results-dir', str(tmp_path / 'results')],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and '1 passed' in run.stdout, run.stdout + run.stderr
+
+
 def test_an_output_that_is_not_a_regular_file_is_one_clear_line(tmp_path, capsys):
     """As root, os.replace would put a file where a device such as /dev/null was."""
     results_dir = tmp_path / 'results'

@@ -17,7 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from mpmatrix import leaks, processes, runner
+from mpmatrix import environment, leaks, processes, runner
 from mpmatrix.catalog import load_case
 
 SCRIPTS = Path(__file__).parent / 'scripts'
@@ -37,6 +37,28 @@ def test_a_good_case_reports_its_verdict():
     assert result.verdict == 'isolated'
     assert result.problems == [] and result.exit_code == 0 and not result.timed_out
     assert 'Parent: 0' in result.stdout
+
+
+@pytest.mark.parametrize('setting, name, method', [
+    *[(setting, 'warnings_filter_in_main', 'spawn') for setting in (
+        'PYTHONOPTIMIZE=2', 'PYTHONWARNINGS=error', 'PYTHONINSPECT=1', 'PYTHONVERBOSE=1',
+        'PYTHONPROFILEIMPORTTIME=1', 'PYTHONMALLOCSTATS=1')],
+    # 3.12+: the pool's handler thread forks a replacement worker, and dev mode shows the warning.
+    ('PYTHONDEVMODE=1', 'pool_maxtasksperchild_state', 'fork'),
+])
+def test_a_setting_of_the_users_shell_that_changes_every_script_does_not_reach_a_case(monkeypatch,
+                                                                                       setting, name,
+                                                                                       method):
+    """As under tox, which passes none of them: -OO took the docstring every case reads, -Werror
+    made the warnings case fail in spawned children, and the others print on stderr or stop in a
+    prompt after the script."""
+    if method not in AVAILABLE:
+        pytest.skip(f'no {method} here')
+    monkeypatch.setenv(*setting.split('='))
+    case = load_case(ROOT / 'cases' / f'{name}.py')
+    result = runner.run_case(case, method)
+    assert case.expectation(method, environment.current()).matches(result.verdict, result.error_type)
+    assert (result.problems, result.stderr) == ([], '')
 
 
 def test_a_hang_is_killed_with_its_whole_tree_within_timeout_plus_one_second():

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or '\n').splitlines()[0])
     parser.add_argument('--runs', type=int, default=10)
     parser.add_argument('pytest_args', nargs=argparse.REMAINDER, help='extra pytest arguments')
     args = parser.parse_args()

@@ -34,7 +34,7 @@ LIST_WIDTH = 100
 
 def main(argv=None) -> int:
     # --help shows plain text: the docstring's reStructuredText backticks would be printed as is.
-    parser = argparse.ArgumentParser(prog='python -m mpmatrix', description=__doc__.replace('``', ''))
+    parser = argparse.ArgumentParser(prog='python -m mpmatrix', description=(__doc__ or '').replace('``', ''))
     parser.add_argument('--version', action='version', version=f'mpmatrix {_version()}')
     commands = parser.add_subparsers(dest='command', required=True)
 
@@ -115,6 +115,7 @@ def main(argv=None) -> int:
     costs.set_defaults(handler=cmd_bench)
 
     args = parser.parse_args(argv)
+    processes.clear_inherited_signal_state()
     processes.interrupt_on_termination()  # `kill` stops a run as Ctrl-C does: its case tree is killed
     try:
         return args.handler(args)

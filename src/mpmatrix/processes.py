@@ -104,6 +104,23 @@ ADOPTED_SIGNALS = ('SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF')
 STOP_SIGNALS = ('SIGTERM', 'SIGHUP')
 
 
+def clear_inherited_signal_state() -> None:
+    """Undo what a launcher did to the signals every case inherits through ``exec``: a blocked
+    signal stays blocked there and an ignored one ignored. Blocked, SIGCHLD hangs every fork
+    server's child; ignored, the kernel reaps children at once, and their exit codes (the cases'
+    and ours) are lost. So: no signal blocked, and SIGCHLD back to its default. Call it from the
+    main thread before any other thread or process starts: a new thread or process inherits the
+    mask of the thread that creates it. (An ignored SIGINT or SIGQUIT, as a background job of a
+    shell has them, is left: the runner puts each case in a process group of its own.)"""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if hasattr(signal, 'pthread_sigmask'):
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    # Unless a Python handler is there; PyPy reports an inherited SIG_IGN as SIG_DFL.
+    if hasattr(signal, 'SIGCHLD') and not callable(signal.getsignal(signal.SIGCHLD)):
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+
 def _catch(names, handler) -> None:
     """Install ``handler`` for the signals named that this platform has, where the default holds
     (never over a handler someone installed); only the main thread can."""

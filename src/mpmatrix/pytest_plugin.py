@@ -35,6 +35,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
+    processes.clear_inherited_signal_state()  # before xdist starts its workers: they inherit it
     # The controller passes SIGTERM (SIGHUP) on to its xdist workers: sent to it alone (kill PID, a
     # supervisor), it would leave them running their queues until xdist's teardown killed them,
     # ten seconds later, in the middle of a case.

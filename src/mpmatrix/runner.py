@@ -37,6 +37,11 @@ SAMPLE_SECONDS = 0.05
 # not) would fill the disk, then the runner's memory as it read the output back. It is killed,
 # and at most this much of each stream is read, from its start and its end.
 OUTPUT_CEILING = 64 * 1024 * 1024
+# Settings of the user's shell that change what every script does or prints, not a case's answer:
+# docstrings gone (-OO), warning filters and dev mode, a prompt after the script, import and malloc
+# reports on stderr. tox passes none of them; `mpmatrix run` and a bare pytest leave them out too.
+UNSET_FOR_CASES = ('PYTHONOPTIMIZE', 'PYTHONWARNINGS', 'PYTHONDEVMODE', 'PYTHONINSPECT', 'PYTHONVERBOSE',
+                   'PYTHONPROFILEIMPORTTIME', 'PYTHONMALLOCSTATS')
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -83,7 +88,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     workdir.mkdir()
     tmpdir.mkdir()
     before = leaks.start_journal(journal)
-    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
+    env = {name: value for name, value in os.environ.items() if name not in UNSET_FOR_CASES}
+    env.update(PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
     seen = set()  # /dev/shm files the run's processes were seen using
