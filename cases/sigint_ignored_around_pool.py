@@ -36,8 +36,8 @@ a non-interactive shell, `cmd &` in a script) passes that on under every
 method, recipe or not: so the case first installs Python's handler, as a
 program started from a terminal has it.
 
-Two cases start with Python's handler whatever they inherit, and
-report `isolated` under spawn too:
+Two kinds of interpreter start with Python's handler whatever they
+inherit, and report `isolated` under spawn too:
 
 - **PyPy** installs its `KeyboardInterrupt` handler at start-up without
   looking at what it inherited (its `app_main.py`; observed on PyPy 7.3.11,

@@ -47,6 +47,23 @@ def recording_workers():
         yield pids
 
 
+def test_a_worker_does_not_get_the_shell_settings_a_case_does_not_get(monkeypatch):
+    """-OO, warning filters, dev mode and the like would change what is measured, as they would a
+    case's answer: the workers get the runner's environment."""
+    given = []
+
+    class Recording(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            given.append(kwargs['env'])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(bench.subprocess, 'Popen', Recording)
+    monkeypatch.setenv('PYTHONDEVMODE', '1')
+    monkeypatch.setenv('PYTHONWARNINGS', 'error')
+    bench._run_worker(sys.executable, METHOD, ['start_next'], 0, 1)
+    assert given and not {'PYTHONDEVMODE', 'PYTHONWARNINGS'} & set(given[0])
+
+
 @pytest.fixture(scope='module')
 def document(tmp_path_factory):
     """One tiny real run through the command line: one repeat of two workloads, one method."""

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +38,9 @@ def test_run_takes_a_case_by_its_name_from_cases(capsys, monkeypatch, tmp_path):
     assert 'spawn   isolated  isolated' in capsys.readouterr().out
     monkeypatch.chdir(tmp_path)  # no cases/ here: the name is a path that does not exist
     assert cli.main(['run', 'instance_attribute_plain']) == 2
-    assert 'instance_attribute_plain: cannot read' in capsys.readouterr().err
+    assert capsys.readouterr().err == ('error: instance_attribute_plain: no such file, and no '
+                                       f"{Path('cases', 'instance_attribute_plain.py')} here (the "
+                                       "project's root)\n")
     (tmp_path / 'cases').mkdir()
     (tmp_path / 'cases' / 'instance_attribute_plain.py').write_bytes(
         (ROOT / 'cases' / 'instance_attribute_plain.py').read_bytes())
@@ -335,7 +338,7 @@ def test_a_run_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tm
 @pytest.mark.skipif(not hasattr(signal, 'pthread_sigmask'), reason='POSIX signals')
 @pytest.mark.parametrize('how', sorted(LAUNCHERS))
 def test_the_matrix_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tmp_path, how):
-    """The controller clears them before xdist starts its workers, and each worker again."""
+    """The controller clears them before xdist starts its workers, which inherit that."""
     run = subprocess.run([*_launched(how), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '1',
                           str(ROOT / 'tests' / 'test_matrix.py'), '-k', 'lambda_pool_task and forkserver',
                           '--case-timeout', '10', '--results-dir', str(tmp_path / 'results')],

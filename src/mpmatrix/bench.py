@@ -29,6 +29,7 @@ import psutil
 
 from mpmatrix import START_METHODS, atomic, bench_workloads, environment, processes, results, untrusted
 from mpmatrix.environment import Environment
+from mpmatrix.runner import clean_environment
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'bench.schema.json'
@@ -113,7 +114,7 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
                *([f'--budget={budget:.3f}'] if budget is not None else [])]
     group = processes.Run(processes.new_tag())
     segments = f'{bench_workloads.SEGMENT_PREFIX}_'
-    env = dict(os.environ, **{processes.TAG_VARIABLE: group.tag})
+    env = dict(clean_environment(), **{processes.TAG_VARIABLE: group.tag})  # as a case's
     # Files, not pipes: a process the worker leaves behind could hold a pipe open.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)

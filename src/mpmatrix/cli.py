@@ -115,9 +115,9 @@ def main(argv=None) -> int:
     costs.set_defaults(handler=cmd_bench)
 
     args = parser.parse_args(argv)
-    processes.clear_inherited_signal_state()
     processes.interrupt_on_termination()  # `kill` stops a run as Ctrl-C does: its case tree is killed
     try:
+        processes.clear_inherited_signal_state()  # a signal pending behind the mask arrives here
         return args.handler(args)
     except KeyboardInterrupt:
         print('interrupted: what was running was stopped', file=sys.stderr)
@@ -136,10 +136,12 @@ def _version() -> str:
 
 def _case_path(given: Path) -> Path:
     """``given``, or cases/NAME.py for a bare NAME that is no file here (as the site names cases)."""
+    if given.is_file() or len(given.parts) != 1 or given.suffix:
+        return given
     named = Path('cases', f'{given}.py')
-    if len(given.parts) == 1 and not given.suffix and not given.exists() and named.is_file():
-        return named
-    return given
+    if not named.is_file():
+        raise catalog.CaseError(given, [f'no such file, and no {named} here (the project\'s root)'])
+    return named
 
 
 def cmd_run(args) -> int:

@@ -110,15 +110,18 @@ def clear_inherited_signal_state() -> None:
     server's child; ignored, the kernel reaps children at once, and their exit codes (the cases'
     and ours) are lost. So: no signal blocked, and SIGCHLD back to its default. Call it from the
     main thread before any other thread or process starts: a new thread or process inherits the
-    mask of the thread that creates it. (An ignored SIGINT or SIGQUIT, as a background job of a
-    shell has them, is left: the runner puts each case in a process group of its own.)"""
+    mask of the thread that creates it. An ignored SIGINT or SIGQUIT (a background job of a shell
+    has them) is left: that is the launcher's choice, and the one case that reads SIGINT sets it."""
     if threading.current_thread() is not threading.main_thread():
         return
     if hasattr(signal, 'pthread_sigmask'):
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
-    # Unless a Python handler is there; PyPy reports an inherited SIG_IGN as SIG_DFL.
-    if hasattr(signal, 'SIGCHLD') and not callable(signal.getsignal(signal.SIGCHLD)):
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    if hasattr(signal, 'SIGCHLD'):
+        seen = signal.getsignal(signal.SIGCHLD)
+        # PyPy reports an inherited SIG_IGN as SIG_DFL. CPython's SIG_DFL may hide a handler an
+        # extension installed in C (libev): it is left alone.
+        if seen == signal.SIG_IGN or (seen == signal.SIG_DFL and sys.implementation.name == 'pypy'):
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 
 
 def _catch(names, handler) -> None:

@@ -35,7 +35,6 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.mpmatrix_records = []
-    processes.clear_inherited_signal_state()  # before xdist starts its workers: they inherit it
     # The controller passes SIGTERM (SIGHUP) on to its xdist workers: sent to it alone (kill PID, a
     # supervisor), it would leave them running their queues until xdist's teardown killed them,
     # ten seconds later, in the middle of a case.
@@ -49,6 +48,7 @@ def pytest_configure(config):
         os.environ[runner.SESSION_DIR_VARIABLE] = config.mpmatrix_session_dir
     elif os.environ.get(runner.SESSION_DIR_VARIABLE):  # the end-of-session check spares workers
         Path(os.environ[runner.SESSION_DIR_VARIABLE], f'worker-{os.getpid()}').touch()
+    processes.clear_inherited_signal_state()  # before xdist starts its workers: they inherit it
 
 
 def _signal_workers(signum) -> None:

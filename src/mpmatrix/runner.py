@@ -42,6 +42,9 @@ OUTPUT_CEILING = 64 * 1024 * 1024
 # reports on stderr. tox passes none of them; `mpmatrix run` and a bare pytest leave them out too.
 UNSET_FOR_CASES = ('PYTHONOPTIMIZE', 'PYTHONWARNINGS', 'PYTHONDEVMODE', 'PYTHONINSPECT', 'PYTHONVERBOSE',
                    'PYTHONPROFILEIMPORTTIME', 'PYTHONMALLOCSTATS')
+# Tracebacks in plain text whatever FORCE_COLOR says (3.13+ colours them even in a file, and tox
+# passes FORCE_COLOR on): an escape sequence before the exception's name hides its type.
+PLAIN_TRACEBACKS = {'PYTHON_COLORS': '0'}
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -88,7 +91,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     workdir.mkdir()
     tmpdir.mkdir()
     before = leaks.start_journal(journal)
-    env = {name: value for name, value in os.environ.items() if name not in UNSET_FOR_CASES}
+    env = dict(clean_environment(), **PLAIN_TRACEBACKS)
     env.update(PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
@@ -159,6 +162,11 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         return run
     finally:
         _REMOVER.submit(leaks.remove_tree, rundir)
+
+
+def clean_environment() -> dict:
+    """This process's environment without the shell settings of UNSET_FOR_CASES."""
+    return {name: value for name, value in os.environ.items() if name not in UNSET_FOR_CASES}
 
 
 def _journals_beside(journal: Path) -> list:
