@@ -23,29 +23,29 @@ interpreter that starts with `SIGINT` ignored leaves it ignored.
 - Under **forkserver**, the workers are forked from the fork server. The
   parent started the server (`fork` + `exec`) when it started its first
   child, before the recipe ran, so the server inherited the default
-  `SIGINT` and installed Python's handler. The server
-  ignores `SIGINT` for itself, and gives each child back the handler it
-  started with (python/cpython#74371): Python's handler. What the parent
-  does to its signals after the server started never reaches a worker, as
-  with its umask (`umask_after_forkserver_started`). If the pool had started
-  the fork server itself, the server would have started with `SIGINT`
-  ignored, and so would every worker.
+  `SIGINT` and installed Python's handler. The server ignores `SIGINT` for
+  itself, and gives each child back the handler it started with
+  (python/cpython#74371): Python's handler. What the parent does to its
+  signals after the server started never reaches a worker, as with its
+  umask (`umask_after_forkserver_started`). If the pool had started the fork
+  server itself, the server would have started with `SIGINT` ignored, and
+  so would every worker.
 
 A program that is itself started with `SIGINT` ignored (a background job of
 a non-interactive shell, `cmd &` in a script) passes that on under every
 method, recipe or not: so the case first installs Python's handler, as a
 program started from a terminal has it.
 
-Two kinds of interpreter start with Python's handler whatever they
-inherit, and report `isolated` under spawn too:
+Two interpreters start with Python's handler whatever they inherit, and
+report `isolated` under spawn too:
 
 - **PyPy** installs its `KeyboardInterrupt` handler at start-up without
   looking at what it inherited (its `app_main.py`; observed on PyPy 7.3.11,
   Python 3.9). CPython's documentation promises its check: `SIGINT` becomes
   `KeyboardInterrupt` "if the parent process has not changed it".
-- On **Windows**, `signal.signal(SIGINT, SIG_IGN)` changes only the calling
-  process's C runtime, which a new process does not inherit (predicted, not
-  observed).
+- **CPython on Windows**, where `signal.signal(SIGINT, SIG_IGN)` changes only
+  the calling process's C runtime, which a new process does not inherit
+  (predicted, not observed).
 
 **The fix.** Ignore `SIGINT` where it should be ignored: in the worker
 itself, with a pool `initializer` (`pool_initializer_global`). That holds
