@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from mpmatrix import START_METHODS
@@ -6,6 +7,13 @@ from mpmatrix.catalog import FAMILIES
 pytest_plugins = ['mpmatrix.pytest_plugin', 'pytester']
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def python_after(statement: str) -> list:
+    """A command that runs ``statement`` (``os`` and ``signal`` imported), then becomes
+    ``python ARGS...`` appended to it: a process started with the signal state a launcher left."""
+    return [sys.executable, '-c', f'import os, signal, sys; {statement}; '
+                                  'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])']
 
 
 def pytest_configure(config):

@@ -7,7 +7,6 @@ import re
 import signal
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from mpmatrix import cli, processes, results, runner
 from mpmatrix.catalog import CaseError, load_case
 from mpmatrix.results import EnvironmentResults
 
-from .conftest import ROOT
+from .conftest import ROOT, python_after
 from .test_catalog import GOOD, environment, write_case
 from .test_results import record
 
@@ -287,10 +286,8 @@ def test_sigterm_stops_a_run_as_ctrl_c_does_and_leaves_nothing(tmp_path, signals
     interrupt the stopping."""
     session = f'clitest{os.getpid()}{len(signals)}'
     # SIGHUP as most programs get it, whatever we inherited (under nohup it is ignored).
-    default = ('import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_DFL); '
-               'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])')
-    run = subprocess.Popen([sys.executable, '-c', default, '-m', 'mpmatrix', 'run', '--start-method',
-                            'spawn', '--timeout', '60',
+    run = subprocess.Popen([*python_after('signal.signal(signal.SIGHUP, signal.SIG_DFL)'), '-m', 'mpmatrix',
+                            'run', '--start-method', 'spawn', '--timeout', '60',
                             str(ROOT / 'tests' / 'scripts' / 'hang_with_grandchild.py')],
                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            env={**os.environ, processes.SESSION_VARIABLE: session})
@@ -320,15 +317,10 @@ LAUNCHERS = {
 }
 
 
-def _launched(how: str) -> list:
-    return [sys.executable, '-c', f'import os, signal, sys; {LAUNCHERS[how]}; '
-                                  'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])']
-
-
 @pytest.mark.skipif(not hasattr(signal, 'pthread_sigmask'), reason='POSIX signals')
 @pytest.mark.parametrize('how', sorted(LAUNCHERS))
 def test_a_run_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tmp_path, how):
-    run = subprocess.run([*_launched(how), '-m', 'mpmatrix', 'run', '--timeout', '10',
+    run = subprocess.run([*python_after(LAUNCHERS[how]), '-m', 'mpmatrix', 'run', '--timeout', '10',
                           '--start-method', 'fork', '--start-method', 'forkserver',
                           str(ROOT / 'cases' / 'lambda_pool_task.py')],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -339,8 +331,9 @@ def test_a_run_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tm
 @pytest.mark.parametrize('how', sorted(LAUNCHERS))
 def test_the_matrix_does_not_depend_on_the_signals_its_launcher_blocked_or_ignored(tmp_path, how):
     """The controller clears them before xdist starts its workers, which inherit that."""
-    run = subprocess.run([*_launched(how), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '1',
-                          str(ROOT / 'tests' / 'test_matrix.py'), '-k', 'lambda_pool_task and forkserver',
+    run = subprocess.run([*python_after(LAUNCHERS[how]), '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                          '-n', '1', str(ROOT / 'tests' / 'test_matrix.py'),
+                          '-k', 'lambda_pool_task and forkserver',
                           '--case-timeout', '10', '--results-dir', str(tmp_path / 'results')],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and '1 passed' in run.stdout, run.stdout + run.stderr

@@ -20,6 +20,8 @@ import pytest
 from mpmatrix import environment, leaks, processes, runner
 from mpmatrix.catalog import load_case
 
+from .conftest import python_after
+
 SCRIPTS = Path(__file__).parent / 'scripts'
 ROOT = Path(__file__).resolve().parent.parent
 AVAILABLE = multiprocessing.get_all_start_methods()
@@ -213,9 +215,7 @@ def test_a_signal_from_an_adopted_orphan_neither_kills_the_runner_nor_leaves_the
     is killed), or, for a signal that stops a session, stops as on Ctrl-C, killing the tree. In a
     child process: a regression kills that one, not the test session."""
     # The signal as most programs get it, whatever we inherited (under nohup, SIGHUP is ignored).
-    default = (f'import os, signal, sys; signal.signal(signal.{name}, signal.SIG_DFL); '
-               'os.execv(sys.executable, [sys.executable, *sys.argv[1:]])')
-    command = [sys.executable, '-c', default, '-m', 'mpmatrix', 'run',
+    command = [*python_after(f'signal.signal(signal.{name}, signal.SIG_DFL)'), '-m', 'mpmatrix', 'run',
                str(SCRIPTS / 'orphan_signals_its_parent.py'), '--start-method', 'fork' if FORK else 'spawn',
                '--verbose']
     pid_file = tmp_path / 'orphan.pid'

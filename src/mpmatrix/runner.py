@@ -42,9 +42,6 @@ OUTPUT_CEILING = 64 * 1024 * 1024
 # reports on stderr. tox passes none of them; `mpmatrix run` and a bare pytest leave them out too.
 UNSET_FOR_CASES = ('PYTHONOPTIMIZE', 'PYTHONWARNINGS', 'PYTHONDEVMODE', 'PYTHONINSPECT', 'PYTHONVERBOSE',
                    'PYTHONPROFILEIMPORTTIME', 'PYTHONMALLOCSTATS')
-# Tracebacks in plain text whatever FORCE_COLOR says (3.13+ colours them even in a file, and tox
-# passes FORCE_COLOR on): an escape sequence before the exception's name hides its type.
-PLAIN_TRACEBACKS = {'PYTHON_COLORS': '0'}
 # Injected into every interpreter of a run (see observer/sitecustomize.py).
 OBSERVER = Path(__file__).resolve().with_name('observer')
 JOURNAL_VARIABLE = 'MPMATRIX_JOURNAL'
@@ -91,8 +88,10 @@ def run_case(case: Case, start_method: str, timeout: float = None,
     workdir.mkdir()
     tmpdir.mkdir()
     before = leaks.start_journal(journal)
-    env = dict(clean_environment(), **PLAIN_TRACEBACKS)
-    env.update(PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8', TMPDIR=str(tmpdir),
+    # PYTHON_COLORS: tracebacks in plain text whatever FORCE_COLOR says (3.13+ colours them even in
+    # a file, and tox passes FORCE_COLOR on): an escape sequence before the exception's name hid it.
+    env = dict(clean_environment(), PYTHON_COLORS='0', PYTHONUNBUFFERED='1', PYTHONIOENCODING='utf-8',
+               TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
     seen = set()  # /dev/shm files the run's processes were seen using
