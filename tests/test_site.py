@@ -401,6 +401,16 @@ def test_a_cell_shows_each_verdict_with_where_it_was_seen(tmp_path):
     spawn = page.split('<td data-method="spawn">')[1].split('</td>')[0]
     assert spawn.strip() == ('<span class="part"><span class="verdict verdict-propagates">'
                              'propagates</span></span>')
+    assert 'in 3 environments\n' in page
+
+
+def test_one_environment_is_counted_as_one(tmp_path):
+    """A site built after `tox -e py312` alone said "in 1 environments", and a guide "1 cases"."""
+    write_case(tmp_path, GOOD, 'queue_result')
+    records = [record(method='fork'), record(method='forkserver', verdict='isolated')]
+    pages = site.pages(load_catalog(tmp_path), [EnvironmentResults(environment('3.12.1'), records)])
+    assert 'in 1 environment\n(' in pages['matrix.md']
+    assert '<p>1 case. Each row' in pages['guides/fork-to-forkserver.md']
 
 
 def test_expectations_that_name_an_error_type_are_shown_with_it():
