@@ -29,7 +29,8 @@ import sys
 FAMILY = 'process-wide-state'
 DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
-RELATED = ['warnings_filter_in_main', 'logging_config_in_main', 'pool_initializer_global']
+RELATED = ['warnings_filter_in_main', 'logging_config_in_main', 'pool_initializer_global',
+           'int_max_str_digits_in_main']
 
 LIMIT = 5000
 
