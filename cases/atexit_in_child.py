@@ -44,7 +44,7 @@ OVERRIDES = [
                'atexit handlers; python/cpython#83856 (PR #114279) runs them from 3.13.',
     },
 ]
-RELATED = ['queue_result', 'value_array_arguments', 'signal_handler_in_main']
+RELATED = ['queue_result', 'value_array_arguments', 'signal_handler_in_main', 'trace_function_in_main']
 
 
 def report(tally, processed):
