@@ -1,11 +1,12 @@
 """faulthandler.enable() called in the main block
 
 `faulthandler` prints the Python traceback of every thread when the process
-crashes: a segmentation fault in a C extension, an abort, a fatal error. A
-program enables it in its main block, as pytest does in its own process,
-then starts a child. Under fork the child has it enabled; under spawn and
-forkserver it does not, and a crash there ends the child with nothing but
-`SIGSEGV` in its exit code: no traceback says where.
+is killed by a fault: a segmentation fault in a C extension, an `abort()`, a
+bus error, an illegal instruction. A program enables it in its main block,
+as pytest does in its own process, then starts a child. Under fork the child
+has it enabled; under spawn and forkserver it does not, and a segmentation
+fault there ends the child with nothing on standard error, only an
+`exitcode` of -11 (`-signal.SIGSEGV`): no traceback says where.
 
 **Why.** `faulthandler` works through signal handlers installed in C, which
 belong to the operating-system process, and through the module's state in
@@ -16,9 +17,9 @@ the interpreter:
   enabled.
 - Under **spawn**, the child is a new interpreter. `exec` resets every
   caught signal to its default, and a new interpreter enables
-  `faulthandler` at start-up only when told to by `-X faulthandler` or
-  `PYTHONFAULTHANDLER`; the main block, which enabled it in the parent, does
-  not run there.
+  `faulthandler` at start-up only when told to by `-X faulthandler`,
+  `PYTHONFAULTHANDLER` or development mode (`-X dev`, `PYTHONDEVMODE`); the
+  main block, which enabled it in the parent, does not run there.
 - Under **forkserver**, the child is forked from the fork server, a fresh
   interpreter that never enabled it.
 
@@ -27,9 +28,10 @@ with `python -X faulthandler`, or set `PYTHONFAULTHANDLER=1` before it
 starts. `multiprocessing` passes `-X faulthandler` on to the interpreters it
 starts (python/cpython#76275), and they inherit the environment, so it then
 holds under every start method (unlike `-X int_max_str_digits` before
-python/cpython#146004: `int_max_str_digits_in_main`). Or call
-`faulthandler.enable()` at the top of the child's target, or in a pool's
-`initializer` (`pool_initializer_global`).
+python/cpython#146004: `int_max_str_digits_in_main`); it also covers a
+crash while a spawned child is still starting, importing the main module or
+unpickling its arguments. Or call `faulthandler.enable()` at the top of the
+child's target, or in a pool's `initializer` (`pool_initializer_global`).
 """
 import argparse
 import faulthandler
@@ -49,8 +51,9 @@ def task(enabled):
 
 
 def main():
-    # The environment variable would enable it in every new interpreter (see the fix): without
-    # it, only the call below can.
+    # The environment variable would enable it in every new interpreter (see the fix) and hide
+    # the pattern. (A parent started with -X faulthandler or in development mode passes that on
+    # too: run so, the case reports propagates under every method.)
     os.environ.pop('PYTHONFAULTHANDLER', None)
     faulthandler.enable()
     print(f'Parent: faulthandler enabled: {faulthandler.is_enabled()}')
