@@ -32,6 +32,12 @@ python/cpython#146004 (fixed in 2026 for 3.15, and backported to the
 maintained branches, 3.13 included): `subprocess._args_from_interpreter_flags()`,
 which `multiprocessing` uses to start spawned children and the fork server,
 passed on only a fixed list of `-X` options, and this one was not on it.
+
+Patch releases before the limit have neither the limit nor the function: on
+CPython before 3.8.14, 3.9.14 and 3.10.7 the parent's call raises
+`AttributeError`, under every method. python.org's Windows installers stop
+at 3.8.10 and 3.9.13 (security releases are source only), so a Windows
+Python 3.8 or 3.9 is one of them.
 """
 import argparse
 import multiprocessing
@@ -44,6 +50,34 @@ DIRECTION = 'parent-to-child-at-start'
 EXPECTED = {'fork': 'propagates', 'spawn': 'isolated', 'forkserver': 'isolated'}
 RELATED = ['recursion_limit_in_main', 'faulthandler_enabled_in_main', 'decimal_context_in_main',
            'pool_initializer_global']
+# No limit and no function before these patch releases: the parent's call raises.
+OVERRIDES = [
+    {
+        'before': '3.8.14',
+        'implementation': 'cpython',
+        'expect': {'fork': 'error (AttributeError)', 'spawn': 'error (AttributeError)',
+                   'forkserver': 'error (AttributeError)'},
+        'why': 'sys.set_int_max_str_digits() came with the limit (python/cpython#95778) in 3.8.14; '
+               "python.org's last Windows installer of 3.8 is 3.8.10.",
+    },
+    {
+        'since': '3.9',
+        'before': '3.9.14',
+        'implementation': 'cpython',
+        'expect': {'fork': 'error (AttributeError)', 'spawn': 'error (AttributeError)',
+                   'forkserver': 'error (AttributeError)'},
+        'why': 'sys.set_int_max_str_digits() came with the limit (python/cpython#95778) in 3.9.14; '
+               "python.org's last Windows installer of 3.9 is 3.9.13.",
+    },
+    {
+        'since': '3.10',
+        'before': '3.10.7',
+        'implementation': 'cpython',
+        'expect': {'fork': 'error (AttributeError)', 'spawn': 'error (AttributeError)',
+                   'forkserver': 'error (AttributeError)'},
+        'why': 'sys.set_int_max_str_digits() came with the limit (python/cpython#95778) in 3.10.7.',
+    },
+]
 
 LIMIT = 50_000
 BIG_NUMBER = '9' * 5000  # over the default limit of 4300 digits, under LIMIT

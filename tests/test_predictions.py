@@ -86,6 +86,26 @@ def test_import_time_and_fork_server_predictions(name, env, method, expected):
     assert str(case.expectation(method, env)) == expected
 
 
+
+# sys.set_int_max_str_digits() came with the limit in 3.8.14, 3.9.14 and 3.10.7 (python/cpython#95778);
+# python.org's Windows installers of 3.8 and 3.9 end at 3.8.10 and 3.9.13.
+@pytest.mark.parametrize('env, method, expected', [
+    (windows('cpython', '3.8.10', '3.8.10'), 'spawn', 'error (AttributeError)'),
+    (windows('cpython', '3.9.13', '3.9.13'), 'spawn', 'error (AttributeError)'),
+    (windows('cpython', '3.10.11', '3.10.11'), 'spawn', 'isolated'),
+    (posix('linux', 'cpython', '3.8.13'), 'fork', 'error (AttributeError)'),
+    (posix('linux', 'cpython', '3.8.14'), 'fork', 'propagates'),
+    (posix('macos', 'cpython', '3.9.13'), 'forkserver', 'error (AttributeError)'),
+    (posix('linux', 'cpython', '3.9.14'), 'forkserver', 'isolated'),
+    (posix('macos', 'cpython', '3.10.6'), 'spawn', 'error (AttributeError)'),
+    (posix('linux', 'cpython', '3.10.7'), 'fork', 'propagates'),
+    (posix('linux', 'cpython', '3.11.0'), 'spawn', 'isolated'),
+    (posix('linux', 'pypy', '3.9.16', '7.3.11'), 'spawn', 'isolated'),
+])
+def test_int_max_str_digits_before_the_limit(env, method, expected):
+    case = load_case(CASES / 'int_max_str_digits_in_main.py')
+    assert str(case.expectation(method, env)) == expected
+
 # The reference machine, as "Predictions not yet observed" names it: the environments whose
 # verdicts are observed here, so whatever an override says beyond them is a prediction.
 REFERENCE = [posix('linux', 'cpython', version) for version in
