@@ -50,6 +50,11 @@ descriptor `multiprocessing` knows how to pass: `multiprocessing.Value` or
 (`shared_memory_by_name`), or a mapping of a real file the child opens by
 path (`file_backed_mmap`). On Windows there is no fork, and an anonymous
 mapping without a `tagname` cannot be reached from another process either.
+
+**Seen in the wild.** `stamparm/maltrail#11823`: Maltrail's sensor hands
+its capture buffer, an anonymous `mmap.mmap(-1, ...)`, to each worker
+`Process`; on macOS with Python 3.8 (spawn) `start()` failed with this
+`TypeError`.
 """
 import argparse
 import mmap

@@ -20,6 +20,11 @@ is empty afterwards" question. Send results back instead (`queue_result`,
 `pipe_result`), or make the container itself shared: a manager list or dict
 (`manager_list`, `manager_dict`) lives in a server process and every process
 talks to it through a proxy.
+
+**Seen in the wild.** `RTXteam/RTX#1236`: log messages that worker processes
+added to the response object they were handed never showed up in the
+parent's response: the processes had been given copies, and the fix was to
+merge those into the main response on completion.
 """
 import argparse
 import multiprocessing

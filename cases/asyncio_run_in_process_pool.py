@@ -28,6 +28,12 @@ spawn on macOS and Windows.
 renamed `_adjust_process_count()` whenever workers are started on demand,
 that is under every method except fork, and raises `AttributeError`
 (pypy/pypy#3873, #3910, #4922; see `process_pool_executor_initializer`).
+
+**Seen in the wild.** `python/cpython#93457` (gh-85299): the `asyncio`
+documentation's own `run_in_executor()` example failed on macOS and
+Windows because of its process-pool part: spawned workers re-import the
+script, and the example had no `__main__` guard (`no_main_guard`); the
+review settled on adding the guard.
 """
 import argparse
 import asyncio

@@ -27,6 +27,12 @@ exitpriority=...)` registers a callback that `multiprocessing` runs as the
 child exits, under every start method; or put the reporting in a
 `try`/`finally` around the target's work, which does not depend on how the
 process ends.
+
+**Seen in the wild.** `coveragepy/coveragepy#879`: coverage started inside
+a `multiprocessing.Process` child saved nothing, because the `atexit`
+handler that writes the collected data never ran when the child exited;
+the reporter's workaround calls `atexit._run_exitfuncs()` at the end of the
+target.
 """
 import argparse
 import atexit

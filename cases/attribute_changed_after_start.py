@@ -23,6 +23,10 @@ a running child, send the new value through a queue or pipe (`queue_result`
 shows the child-to-parent direction), or keep it in shared memory or a manager
 from the start: an attribute backed by a `multiprocessing.Value`
 (`instance_attribute_value`) or a manager namespace (`manager_namespace`).
+
+**Seen in the wild.** `razzant/ouroboros#285`: workers snapshot their
+reviewer settings when they are spawned, so a setting saved later kept being
+ignored by the running workers until a restart.
 """
 import argparse
 import multiprocessing

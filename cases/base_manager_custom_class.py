@@ -26,6 +26,14 @@ the local proxy object and never reaches the server (the same loss as
 `instance_attribute_plain`): give the class methods for everything a client
 should change or read. The arguments and results of each call are pickled, so
 they must be picklable and are copies.
+
+**Seen in the wild.** `square/bionic#166`: a `SyncManager` subclass defined
+inside an `__init__` method could not be pickled once Python 3.8 on macOS
+used spawn; the project moved it, with its `register()` call, to module
+level. `GalSim-developers/GalSim#1195`: the automatic proxy "doesn't expose
+attributes and properties of the wrapped object. Just methods", so the
+project had been writing getters for attributes until it switched to a proxy
+class that forwards attributes.
 """
 import argparse
 import multiprocessing

@@ -34,6 +34,12 @@ a process boundary at module level, outside the guard, or in an importable
 module. The same rule bites lambdas and nested functions used as targets,
 except that those cannot even be pickled, so the parent's `start()` fails
 (`lambda_process_target`).
+
+**Seen in the wild.** `MagicStack/uvloop#735`: uvloop's `echoclient.py`
+defined its task function inside the `if __name__ == '__main__':` block,
+and on Python 3.14 its `ProcessPoolExecutor` workers (forkserver) failed
+with `module '__mp_main__' has no attribute 'run_test'`: the same lookup
+as here, for a function instead of a class.
 """
 import argparse
 import multiprocessing

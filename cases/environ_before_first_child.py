@@ -20,6 +20,12 @@ which is what the operating system hands to any program the process starts.
 That last point is fragile: a variable set *after* the fork server started
 never reaches its children (see `environ_after_fork_server_started`), and a
 variable set in a child never comes back (see `environ_changed_in_child`).
+
+**Seen in the wild.** `skypilot-org/skypilot#10605` caps the numeric
+libraries' threads by setting `OMP_NUM_THREADS` and its kin in
+`os.environ` when a server module is imported, counting on the variables
+to reach its executor workers: those are spawned later, and "a spawned
+child inherits the parent's `os.environ` at process creation".
 """
 import argparse
 import multiprocessing

@@ -15,6 +15,12 @@ only by the child and the programs *it* starts.
 
 To send a value back, send it as data: a queue or a pipe (`queue_result`,
 `pipe_result`), or a shared value.
+
+**Seen in the wild.** SiliconCompiler runs each task in its own
+`multiprocessing` process and sets the tool's variables in `os.environ`
+there; asked whether they leak into later runs
+(`siliconcompiler/siliconcompiler#1080`), the maintainers showed that such
+changes "are not propagated back to the main thread".
 """
 import argparse
 import multiprocessing

@@ -33,6 +33,13 @@ The fix: pass the setting in, with `initializer`/`initargs`
 
 The same pattern with a `multiprocessing.Pool`, and the projects it broke,
 is `config_global_from_argv_pool`.
+
+**Seen in the wild.** `google/binja-hexagon#12`: a dictionary, `behdict`,
+was empty in `ProcessPoolExecutor` workers on macOS; a comment there
+traces it to the spawn default and notes that a fork `mp_context` fixes
+it (the PR itself moved to threads). `agronholm/pythonfutures#48` shows
+the fork side: a global assigned in the main block reached every worker,
+to its author's surprise.
 """
 import argparse
 import concurrent.futures

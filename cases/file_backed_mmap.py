@@ -24,6 +24,11 @@ Cleanup is the parent's job: each process closes its own mapping and file,
 and the parent removes the file once the child has finished. On Windows the
 file cannot be deleted while a mapping of it is open, hence closing before
 `os.remove`.
+
+**Seen in the wild.** `numpy/numpy#13338`: a `np.memmap` passed to the
+worker processes was filled on Linux and macOS but came back empty on
+Windows, where spawn sends the object itself by pickling; a path, as here,
+does not depend on how an object travels.
 """
 import argparse
 import mmap

@@ -36,6 +36,12 @@ failed preload does; neither changes what a preloaded module contains
 **The fix.** Treat preloading as an optimisation only. Configure a module
 in every process that needs the setting: pass the value to the child, or
 apply it in a pool's initializer (`pool_initializer_global`).
+
+**Seen in the wild.** `sgl-project/sglang#40596`, which starts a fork
+server with sglang's worker modules preloaded, found module constants
+computed at import from environment variables that the launcher sets only
+after parsing its arguments: the server had imported them first, so every
+worker forked from it inherited "a pre-resolution value".
 """
 import argparse
 import multiprocessing

@@ -53,6 +53,12 @@ Windows has only spawn.
 parent, and pass its result to the children; for code that must run in
 every process, run it explicitly (a pool initializer), not as a side effect
 of importing the script.
+
+**Seen in the wild.** `zulip/zulip#39726`, moving a worker pool to
+forkserver, found that the children re-imported the parent's `__main__`,
+and moved a top-level `set_start_method("fork")` under the guard;
+`aiplan4eu/unified-planning#783` pinned fork on Linux for Python 3.14
+because forkserver re-ran unguarded scripts in every worker.
 """
 import argparse
 import multiprocessing

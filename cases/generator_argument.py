@@ -19,6 +19,13 @@ The fix is to pass what the generator would be made *from*: the data itself
 the child create the generator. To hand out items one by one to several
 processes, use a `Queue` or a `Pool`, which pickle each item, not the
 iterator.
+
+**Seen in the wild.** `piskvorky/gensim#3628`: `utils.chunkize()` hands a
+corpus generator to a background `Process`, and on Linux with Python 3.14
+(forkserver) its `start()` failed because generators cannot be pickled.
+`piskvorky/gensim#2800` had met the same function in the macOS wheel
+tests on Python 3.8 (spawn) and added that platform to the cases where
+gensim avoids the extra process.
 """
 import argparse
 import multiprocessing

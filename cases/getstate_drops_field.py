@@ -26,6 +26,15 @@ If the child needs the field, keep it in the pickled state, or rebuild it in
 `__setstate__` from data that is kept; if it must be shared rather than
 copied, back it with shared memory or a manager (`instance_attribute_value`,
 `manager_dict`).
+
+**Seen in the wild.** `cgarciae/pypeln#74`: the `__getstate__` of
+pypeln's `IterableQueue` left out two attributes, so its process workers
+failed with `AttributeError` under spawn (Windows, macOS), while fork,
+which pickles nothing, worked.
+`snowflakedb/snowflake-connector-python#3017` is the reverse: a cache's
+`__getstate__` dropped its file lock and `__setstate__` made a new one,
+which covered spawn, but forked workers never run `__setstate__` and kept
+the lock created by the parent.
 """
 import argparse
 import multiprocessing

@@ -14,6 +14,11 @@ method.
 Either way the assignment changes the child's copy, and the copy disappears
 when the child exits. To share the attribute, back it with shared memory
 (see the fix, `instance_attribute_value`) or keep the object in a manager.
+
+**Seen in the wild.** `dpploy/cortix#199`: each module ran in
+`Process(target=mod.run)`, so everything it computed landed in the child's
+copy of the object and was gone when the child ended; the replies pointed to
+a queue or a manager to bring the data back.
 """
 import argparse
 import multiprocessing

@@ -39,6 +39,12 @@ the type: all three methods pickle the task the same way.
 The fix is a function defined with `def` at module level
 (`pool_map_results`); for extra fixed arguments use `functools.partial`
 of such a function, which pickles fine.
+
+**Seen in the wild.** `asuiu/pyxtension#15`: the project's own sample
+passed a lambda to `mpmap()`, which maps it over a `multiprocessing.Pool`,
+and the pool's task handler failed with `Can't pickle <function
+<lambda>`; `asuiu/pyxtension#17` proposes moving to pathos, whose `dill`
+pickler can serialize lambdas.
 """
 import argparse
 import multiprocessing

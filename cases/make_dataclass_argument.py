@@ -26,6 +26,11 @@ The fix before 3.12 is to set the module yourself
 `@dataclass`. Either way the class must be created at module level, so that
 a spawned child creates it too; a class defined inside a function cannot be
 found by reference at all.
+
+**Seen in the wild.** `LSSTDESC/surveycodex#88`: a survey object holding a
+dataclass generated at run time could not be pickled for multiprocessing:
+`Can't pickle <class 'types.LSSTFilterList'>: attribute lookup
+LSSTFilterList on types failed`, the `types` module of this case.
 """
 import argparse
 import dataclasses

@@ -22,6 +22,11 @@ The proxy carries no authentication key when it is pickled outside
 which it inherited from the parent (copied under **fork**, sent with the
 preparation data under **spawn** and **forkserver**), so the server accepts
 it.
+
+**Seen in the wild.** `dask/distributed#9122`: proxies sent to dask workers
+arrive without the authentication key, and the workers, not started by
+`multiprocessing`, do not have the parent's `current_process().authkey`; the
+issue asks dask to forward it.
 """
 import argparse
 import multiprocessing

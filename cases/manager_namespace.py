@@ -19,6 +19,11 @@ pickled out of the server), appends to the copy and throws it away: the same
 trap as `manager_nested_list_mutated`, with the same fix (read, change,
 assign back). Attributes whose names start with an underscore belong to the
 proxy itself and are never sent to the server.
+
+**Seen in the wild.** `giampaolo/psutil#1523`: a child's `ns.primary =
+psutil.Process()` failed with `TypeError: can't pickle _thread.RLock
+objects`, raised from the namespace proxy's `__setattr__` as it sent the
+value to the server: an assignment is a request, and the value must pickle.
 """
 import argparse
 import multiprocessing

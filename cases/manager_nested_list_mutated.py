@@ -23,6 +23,13 @@ if several processes do it at once. Or store a managed list instead of a plain
 one (`shared['items'] = manager.list()`): since Python 3.6 proxies can be
 nested, and `shared['items']` then returns a proxy whose `append` runs in the
 server.
+
+**Seen in the wild.** `classner/pymp#2`: pymp's shared list is a
+`Manager().list()`, and workers running `a[i][j] += 1` on its inner lists
+left it unchanged; the maintainer's answer was that `a[0]` "will give you a
+copy of the current element". `OGGM/oggm#1285`, moving a configuration dict
+into a `manager.dict()`, concluded the same of the objects stored in it: the
+processes cannot modify them in place.
 """
 import argparse
 import multiprocessing

@@ -23,6 +23,14 @@ passed to it, or `AuthenticationError` follows.
 The dict lives in the server, so the sibling's write is seen by the parent.
 The manager must outlive every proxy use; leaving the `with` block shuts the
 server down.
+
+**Seen in the wild.** `python/cpython#139801`: a proxy from a manager
+started with a custom `authkey` could not be unpickled in another process,
+since the key is left out of the pickle (a pull request, gh-144311, proposes
+always including it). `dask/distributed#9122` asks dask to forward
+`current_process().authkey` to its workers: they are not started by
+`multiprocessing`, so a proxy sent to them cannot authenticate without
+manual set-up.
 """
 import argparse
 import multiprocessing

@@ -36,6 +36,12 @@ always the same.
 after a restart hand every process new proxies from the new manager, with
 the state it needs stored again. A `BaseManager` cannot be started twice
 (its `start()` raises `ProcessError` once it has shut down).
+
+**Seen in the wild.** `brickbots/PiFinder#476`: when the manager process
+that owned the shared state died, every worker's proxy failed on its next
+call (`BrokenPipeError`, `ConnectionResetError` or `EOFError`) and retrying
+never reconnected it; the solver logged "Broken pipe" every two seconds. The
+pull request proposes shutting the workers down cleanly instead.
 """
 import argparse
 import multiprocessing

@@ -23,6 +23,14 @@ pickled state and recreate them on arrival, with `__getstate__` and
 or, if the lock must protect the balance *between processes*, use a
 `multiprocessing.Lock` or a `Value` with its own lock, which are made to be
 handed to a child at start.
+
+**Seen in the wild.** Sublist3r's search engines are `Process` objects with
+a `threading.Lock` attribute: `aboul3la/Sublist3r#236` reported this
+`TypeError` on macOS with Python 3.8, `aboul3la/Sublist3r#242` moved the
+locks into the code the child runs, and `aboul3la/Sublist3r#428` shows the
+error again on Linux with Python 3.14 ("when serializing dict item
+'lock'"). `eth-easl/mixtera#68` replaced a `threading.Lock` with a
+`multiprocessing.Lock` so that its examples run under spawn on macOS.
 """
 import argparse
 import multiprocessing

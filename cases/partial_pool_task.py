@@ -22,6 +22,11 @@ the worker was forked before the setting existed, or spawned and never ran
 the parent's main block. The same trick works for `Process(target=...)`,
 `ProcessPoolExecutor.submit()`, and `loop.run_in_executor()`, which accepts
 no keyword arguments of its own (`asyncio_run_in_process_pool`).
+
+**Seen in the wild.** `gentoo/portage#1260`: a nested `_pre_exec`
+function could not be pickled under spawn (`Can't pickle local object
+'spawn_wrapper.__call__.<locals>._pre_exec'`); Portage replaced it with
+`partial(setexec, self._con)` and checked that the partial pickles.
 """
 import argparse
 import functools

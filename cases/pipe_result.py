@@ -22,6 +22,11 @@ child's end. Then, if the child dies before sending, the parent's `recv()`
 raises `EOFError` instead of waiting forever: the channel reports
 end-of-file only when every copy of the other end is closed, and the parent's
 own copy would keep it open.
+
+**Seen in the wild.** `spack/spack#39015`: when an install child died
+unexpectedly, Spack waited for ever in `parent_pipe.recv()`; the fix closes
+the parent's copy of the write end so that `recv()` raises `EOFError` once
+the child is gone.
 """
 import argparse
 import multiprocessing

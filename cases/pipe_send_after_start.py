@@ -18,6 +18,10 @@ thread, unlike a `Queue`); `recv()` reads and unpickles it. Each process
 closes the ends it does not use, so that the reader sees end-of-file
 (`EOFError`) if the writer goes away instead of waiting for ever; the child
 here also bounds its wait with `poll(timeout)`.
+
+**Seen in the wild.** `sandialabs/canary#100` replaced the
+`multiprocessing.Queue` between its worker processes and their children with
+a `Pipe`, to avoid the thread a queue starts inside the worker.
 """
 import argparse
 import multiprocessing

@@ -16,6 +16,11 @@ This is the usual fix when a worker's change to a global goes missing
 value in the worker and *return* it. The function itself travels by name,
 so it must be importable at module level: a lambda fails
 (`lambda_pool_task`).
+
+**Seen in the wild.** `uqfoundation/pathos#184`: tasks on a pathos process
+pool appended to a module-level list and returned it, so the parent got
+each worker's growing list instead of one result per item; returning just
+the item's own result fixed it.
 """
 import argparse
 import multiprocessing

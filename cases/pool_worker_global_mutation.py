@@ -21,6 +21,12 @@ tasks.
 So the answer to "does the parent see the change?" is no. Return the value
 from the task instead (`pool_map_results`), or use shared memory passed
 through the pool's initializer (`value_via_pool_initializer`).
+
+**Seen in the wild.** `uqfoundation/pathos#184`: tasks on a pathos process
+pool appended to a module-level list; each worker's list kept growing with
+the tasks that worker ran, and the parent saw only what the tasks
+returned. `swansonk14/p_tqdm#33`: a dict filled by `p_map()` tasks (also
+a pathos pool) was still empty in the parent.
 """
 import argparse
 import multiprocessing

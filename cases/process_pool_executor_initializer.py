@@ -36,6 +36,14 @@ from 7.3.12 on (also the first PyPy 3.10), are predicted to work like
 CPython. That upper bound is an assumption, not an observation: the three
 reports are closed, but which release first shipped the fix is not confirmed
 here, so a run on PyPy 3.10 or 3.11 that fails here means the bound must move.
+
+**Seen in the wild.** `dask/dask#9086`: a reader priority set on a class in
+the parent was ignored by the workers of Dask's process scheduler, a
+`ProcessPoolExecutor`; `dask/dask#9087` let users pass their own
+`initializer` to that executor. `PrefectHQ/prefect#22591` did the same for
+Prefect's process-pool task runner, whose workers are spawned, so that
+each worker can be set up (its `sys.path`, for instance) before tasks
+run.
 """
 import argparse
 import concurrent.futures

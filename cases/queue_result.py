@@ -31,6 +31,11 @@ multi-threaded, and forking a multi-threaded process can deadlock the child;
 from Python 3.12 `os.fork()` issues a `DeprecationWarning` about it (hidden by
 the default warning filters, shown with `-W default` or under pytest). Here
 only the child puts.
+
+**Seen in the wild.** `python/cpython#91594`: a child put 10,000 items, the
+parent took one, and the program never finished; the answer quoted the
+documentation's warning that a process that has put items on a queue will
+not terminate until they are flushed to the pipe.
 """
 import argparse
 import multiprocessing

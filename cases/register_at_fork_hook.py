@@ -24,6 +24,12 @@ forkserver (where the child starts clean, so there is usually nothing to
 reset), and state it would have *copied* is not there at all. On Windows
 `os.register_at_fork` does not exist (there is no fork), and the script
 fails with `AttributeError` in the parent.
+
+**Seen in the wild.** `bloomberg/memray#645`: once memray's fork handlers
+were registered with `os.register_at_fork`, they no longer ran when the
+spawn start method forked the interpreter to exec a new one, so memray's
+tracking hooks stayed active in that child until the exec; the fix pairs
+them with `pthread_atfork` handlers.
 """
 import argparse
 import multiprocessing

@@ -21,6 +21,11 @@ A broken barrier raises `threading.BrokenBarrierError` in the waiting
 processes; the timeout here turns a missing sibling into that error instead
 of a hang. The barrier only orders the writes: the values themselves travel
 through the shared `Array`.
+
+**Seen in the wild.** `python/cpython#123899` (reported on Windows): a
+process killed after it had started waiting at a `multiprocessing.Barrier`
+left the others blocked for good, timeout or not. A timeout covers a sibling
+that never arrives, not one that dies inside `wait()`.
 """
 import argparse
 import multiprocessing

@@ -21,6 +21,11 @@ already running, through another queue or a pipe
 (`manager_proxy_to_sibling`), while a `multiprocessing.Queue` can only be
 handed over at start. The queue disappears with the manager, here at the end
 of the `with` block.
+
+**Seen in the wild.** `metomi/rose#1281`: `rose suite-run` stalled with
+"Queue objects should only be shared between processes through inheritance";
+creating the queue from a `multiprocessing.Manager` instead made the error
+go away.
 """
 import argparse
 import multiprocessing

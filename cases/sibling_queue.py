@@ -28,6 +28,12 @@ started separately cannot be introduced to each other later with a
 `Manager().Queue()` proxy can be sent to a running process; a
 `multiprocessing.Value`, handed over at start like the queue, carries the
 receiver's result back to the parent here.
+
+**Seen in the wild.** `python-botogram/botogram#3`: on Windows, sending a
+queue through another queue between its running processes failed with "Queue
+objects should only be shared between processes through inheritance", and
+the maintainer found no way to pass pipes to other processes through pipes
+either.
 """
 import argparse
 import multiprocessing

@@ -27,6 +27,11 @@ The lifecycle is what needs care between siblings:
   leak, prints "There appear to be 1 leaked shared_memory objects" and
   unlinks it, whether or not the creator still needs it (checked on 3.8 and
   3.12).
+
+**Seen in the wild.** `tenstorrent/tt-inference-server#2802`: a process that
+had only attached to `/dev/shm/tt_video_in` and `tt_video_out` exited, and
+the resource tracker unlinked both segments while another process was still
+using them.
 """
 import argparse
 import multiprocessing

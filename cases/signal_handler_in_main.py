@@ -27,6 +27,14 @@ To have the handler in the child, install it where the child runs: at the
 start of the target function or in a pool initializer
 (`pool_initializer_global`). The same holds on Windows, where `SIGTERM` exists
 for `signal.signal()` and spawn is the only start method.
+
+**Seen in the wild.** `SpaceCowMedia/commander-spellbook-backend#1204`:
+forked pool workers inherited django-tasks' `SIGTERM` handler, so leaving
+the `Pool` block, which sends `SIGTERM` to the workers, ran that handler in
+them ("Received Terminated - shutting down gracefully...") and the task
+stalled; `getsentry/snuba#1420` reworked its parallel transform pool to
+avoid fork, since forked workers inherit the parent's signal handlers and
+the pool is shut down by sending them `SIGTERM`.
 """
 import argparse
 import multiprocessing

@@ -21,10 +21,7 @@ variable fixes it. The secret is never sent to a child:
 What breaks is anything that lets a hash leave its process: sharding or
 partitioning by `hash(key) % n` in one process and looking up in another,
 cache keys built from `hash()`, or relying on the iteration order of a set
-of strings. dask's `Bag.groupby` stopped grouping strings correctly once
-its multiprocessing scheduler switched to spawn (`dask/dask#6640`, bisected
-to `dask/dask#4003`); `qdrant/quaterion#16` forced fork to keep hash-based
-cache keys stable. The hashes of integers are not salted and do not change.
+of strings. The hashes of integers are not salted and do not change.
 
 **`PYTHONHASHSEED` in the environment.** A seed set when the *parent*
 started (tox, which runs this matrix, sets a random one for every run unless
@@ -42,6 +39,11 @@ reads 0 nonetheless, which is why the case compares hashes, not the flag).
 **The fix.** Do not send `hash()` values between processes: use a stable
 digest such as `hashlib.blake2b(key.encode()).digest()` or `zlib.crc32`, or
 export `PYTHONHASHSEED` before the program starts.
+
+**Seen in the wild.** dask's `Bag.groupby` stopped grouping strings
+correctly once its multiprocessing scheduler switched to spawn
+(`dask/dask#6640`, bisected to `dask/dask#4003`); `qdrant/quaterion#16`
+forced fork on macOS to keep hash-based cache keys stable.
 """
 import argparse
 import multiprocessing

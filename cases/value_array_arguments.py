@@ -28,6 +28,14 @@ later, for example as a `Pool` task argument, is refused
 
 On Windows (spawn only) the block is a named file mapping and the child opens
 it by name; the outcome is the same.
+
+**Seen in the wild.** `johnveitch/cpnest#95` added support for every start
+method (tested on Linux with 3.13 and 3.14, and on macOS) by passing its
+`multiprocessing` values and pipes to the children as arguments instead of
+relying on fork to copy them. `python/cpython#110660` shows a catch: two
+`Value`s created inline in `Process(kwargs=...)`, with no reference kept in
+the parent, were garbage-collected there and the two children ended up
+sharing one memory location; keeping a reference in the parent fixed it.
 """
 import argparse
 import multiprocessing

@@ -23,6 +23,11 @@ read-modify-write makes it one step. The children are released together by an
 A `RawValue` has no lock at all (`raw_value_array`); a Pool cannot take the
 counter as a task argument (`value_as_pool_task_argument`) but can inherit it
 through its initializer (`value_via_pool_initializer`).
+
+**Seen in the wild.** `ooni/pipeline#231`, among the changes to run its fast
+path on macOS, added a counter that increments a `multiprocessing.Value`
+inside `get_lock()`, "to guarantee the atomicity of the modifications to
+Value".
 """
 import argparse
 import multiprocessing

@@ -22,6 +22,12 @@ printing them, and reports whether the parent's filter suppressed it. The
 fixes: install filters at module level (they then run again in every spawned
 child), in a pool's `initializer`, or pass `-W` / `PYTHONWARNINGS`, which
 reach every child.
+
+**Seen in the wild.** `blue-yonder/tsfresh#518`: on Windows,
+`warnings.simplefilter("ignore")` did not silence the warnings raised in
+tsfresh's worker processes; `blue-yonder/tsfresh#610` fixed it by setting up
+the filters in every worker. `braindecode/braindecode#662` hit the same
+with joblib's worker processes, which do not get the parent's filters.
 """
 import argparse
 import multiprocessing
