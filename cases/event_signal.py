@@ -30,8 +30,8 @@ signal would show up as `isolated` after three seconds instead of a hang.
 **Seen in the wild.** Reopening by name needs the semaphore to still exist
 when the child gets to it. `OpenMined/PySyft#6910` hit a `FileNotFoundError`
 on macOS and Windows when the parent was gone while a spawned child was
-starting, and switched to fork; `python/cpython#116526` got the same
-`FileNotFoundError` from `SemLock._rebuild` running the documentation's
+starting, and switched to fork where it exists; `python/cpython#116526` got
+the same `FileNotFoundError` from `SemLock._rebuild` running the documentation's
 `Lock` example under spawn (Python 3.12), whose parent did not join its
 children.
 """

@@ -21,10 +21,11 @@ The fix: set the limit where the deep code runs, at the top of the child's
 target or in a pool's `initializer`. (A bigger limit also needs a bigger C
 stack on some platforms; threads can get one with `threading.stack_size`.)
 
-**Seen in the wild.** `GridTools/gt4py#2698`: stencil modules raised the
-limit to 5500 in the parent, but the compilation workers, started with
-spawn, ran with the default 1000 and failed with `RecursionError`; the fix
-sends the parent's limit along with each task and applies it in the worker.
+**Seen in the wild.** `GridTools/gt4py#2698`: icon4py's advection stencil
+modules raised the limit to 5500 in the parent, but gt4py's compilation
+workers, started with spawn, ran with the default 1000 and failed with
+`RecursionError`; the fix sends the parent's limit along with each task and
+applies it in the worker.
 """
 import argparse
 import multiprocessing

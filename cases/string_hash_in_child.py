@@ -43,7 +43,9 @@ export `PYTHONHASHSEED` before the program starts.
 **Seen in the wild.** dask's `Bag.groupby` stopped grouping strings
 correctly once its multiprocessing scheduler switched to spawn
 (`dask/dask#6640`, bisected to `dask/dask#4003`); `qdrant/quaterion#16`
-forced fork on macOS to keep hash-based cache keys stable.
+(done in #18) set the fork start method for its cache workers, because
+spawn, macOS's default, made the hash-based cache keys differ between
+processes.
 """
 import argparse
 import multiprocessing
