@@ -86,7 +86,6 @@ def test_import_time_and_fork_server_predictions(name, env, method, expected):
     assert str(case.expectation(method, env)) == expected
 
 
-
 # sys.set_int_max_str_digits() came with the limit in 3.8.14, 3.9.14 and 3.10.7 (python/cpython#95778);
 # python.org's Windows installers of 3.8 and 3.9 end at 3.8.10 and 3.9.13.
 @pytest.mark.parametrize('env, method, expected', [
@@ -105,6 +104,7 @@ def test_import_time_and_fork_server_predictions(name, env, method, expected):
 def test_int_max_str_digits_before_the_limit(env, method, expected):
     case = load_case(CASES / 'int_max_str_digits_in_main.py')
     assert str(case.expectation(method, env)) == expected
+
 
 # The reference machine, as "Predictions not yet observed" names it: the environments whose
 # verdicts are observed here, so whatever an override says beyond them is a prediction.
