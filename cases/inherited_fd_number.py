@@ -20,8 +20,8 @@ open files; it means something only in a process whose table has that entry.
 
 (The parent moves the descriptor to a high number, 200, so that the child's
 own descriptors cannot accidentally have that number; under a lower limit on
-open files, `ulimit -n 64`, the highest number the limit allows.) The same holds on
-Windows, where C runtime descriptors are not passed to a spawned child
+open files, `ulimit -n 64`, the highest number the limit allows.) The same
+holds on Windows, where C runtime descriptors are not passed to a spawned child
 either. The fixes: pass the path and open it in the child, or pass a
 `multiprocessing` `Connection`, which knows how to duplicate its descriptor
 into the child; a bare socket is duplicated too (`socket_argument`), but an
