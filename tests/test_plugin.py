@@ -233,8 +233,9 @@ import time
 
 
 def test_waits_for_ctrl_c():
-    pathlib.Path('waiting').touch()
+    # Inside the try: the signal may come as soon as the file exists, before the sleep begins.
     try:
+        pathlib.Path('waiting').touch()
         time.sleep(120)
     except KeyboardInterrupt:
         pathlib.Path('interrupted').touch()
@@ -275,7 +276,7 @@ def test_ctrl_c_writes_the_records_of_the_tests_that_finished(pytester, xdist, s
             line = session.stdout.readline()
             assert line and time.monotonic() < deadline, ''.join(lines)
             lines.append(line)
-        while not (pytester.path / 'waiting').exists():  # the signal must find it asleep
+        while not (pytester.path / 'waiting').exists():  # the signal must find it in the test
             assert time.monotonic() < deadline, ''.join(lines)
             time.sleep(0.01)
         if whole_group:
