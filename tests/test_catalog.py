@@ -65,6 +65,21 @@ def test_a_good_case_loads(tmp_path):
     assert case.timeout == 20.0 and case.main_guard and not case.expects_stderr
 
 
+def test_a_child_that_raises_on_purpose_is_declared_by_the_exceptions_name(tmp_path):
+    assert load_case(write_case(tmp_path, GOOD)).child_raises is None
+    case = load_case(write_case(tmp_path, GOOD.replace(
+        'RELATED = []', "RELATED = []\nCHILD_RAISES = '_pickle.PicklingError'")))
+    assert case.child_raises == case.as_dict()['child_raises'] == '_pickle.PicklingError'
+
+
+@pytest.mark.parametrize('value', ["'error (KeyError)'", "'Key Error'", "'KeyError.'", "''", '3',
+                                   "['KeyError']", repr('E' * 201)])
+def test_child_raises_is_one_exceptions_dotted_name(tmp_path, value):
+    path = write_case(tmp_path, GOOD.replace('RELATED = []', f'RELATED = []\nCHILD_RAISES = {value}'))
+    with pytest.raises(CaseError, match="CHILD_RAISES .* is not an exception's dotted name"):
+        load_case(path)
+
+
 def override(text):
     return GOOD.replace('OVERRIDES = []', f'OVERRIDES = [{text}]')
 
@@ -446,7 +461,8 @@ def test_a_broken_case_is_reported_by_the_catalogue_never_raised(tmp_path, text,
 
 @pytest.mark.parametrize('typo, meant', [('OVERIDES', 'OVERRIDES'), ('EXPECTD', 'EXPECTED'),
                                          ('FAMILLY', 'FAMILY'), ('RELATDE', 'RELATED'),
-                                         ('TIMEOUR', 'TIMEOUT'), ('MAINGUARD', 'MAIN_GUARD')])
+                                         ('TIMEOUR', 'TIMEOUT'), ('MAINGUARD', 'MAIN_GUARD'),
+                                         ('CHILD_RAISE', 'CHILD_RAISES')])
 def test_a_near_miss_of_a_declaration_is_a_misspelling(tmp_path, typo, meant):
     path = write_case(tmp_path, GOOD.replace('RELATED = []', f'RELATED = []\n{typo} = 3'))
     with pytest.raises(CaseError, match=f'{typo} looks like a misspelling of {meant}'):

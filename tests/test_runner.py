@@ -449,6 +449,44 @@ def test_a_child_that_fails_silently_breaks_the_contract(name):
                         r"'propagates'", text) for text in result.problems), result.problems
 
 
+CHILD_RAISES_VARIANTS = {  # child_raises_exit_zero.py, its child raising KeyError, and changed so
+    'undeclared': [],
+    'declared': [('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {")],
+    'another_declared': [('EXPECTED = {', "CHILD_RAISES = 'ValueError'\nEXPECTED = {")],
+    'declared_not_raised': [('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {"),
+                            ("raise KeyError('missing')", 'pass')],
+    'declared_other_child_exits_2': [
+        ('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {"),
+        ('    child.join()\n', '    child.join()\n'
+                              '    other = multiprocessing.Process(target=os._exit, args=(2,))\n'
+                              '    other.start()\n    other.join()\n')],
+}
+
+
+@pytest.mark.parametrize('variant, problems', [
+    ('undeclared', ["a process raised KeyError but the case reported 'isolated'",
+                    "exited with code 1 but the case reported 'isolated'"]),
+    ('declared', []),
+    ('another_declared', ["a process raised KeyError but the case reported 'isolated'",
+                          "exited with code 1 but the case reported 'isolated'"]),
+    ('declared_not_raised', ["CHILD_RAISES is 'KeyError', but no process raised it"]),
+    ('declared_other_child_exits_2', ["exited with code 2 but the case reported 'isolated'"]),
+])
+def test_a_child_raises_on_purpose_only_with_the_exception_the_case_declares(tmp_path, variant, problems):
+    """CHILD_RAISES: the one exception a child leaves uncaught, and its exit code 1, are the case's
+    pattern (excepthook_in_main); any other exception or exit code is still a broken contract."""
+    text = (SCRIPTS / 'child_raises_exit_zero.py').read_text()
+    for old, new in CHILD_RAISES_VARIANTS[variant]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (tmp_path / 'child_raises.py').write_text(text)
+    result = run('child_raises', 'fork' if FORK else 'spawn', directory=tmp_path)
+    assert result.verdict == 'isolated'
+    assert len(result.problems) == len(problems), result.problems
+    for expected, text in zip(problems, result.problems):
+        assert expected in text, result.problems
+
+
 @posix_only
 def test_a_fork_server_status_lost_to_another_thread_is_not_a_failed_child():
     result = run('forkserver_status_read_twice', 'forkserver')

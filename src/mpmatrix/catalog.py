@@ -25,15 +25,16 @@ DIRECTIONS = (
 EXPECTABLE = ('propagates', 'isolated', 'hang', 'error (TYPE)')
 # TYPE: the exception's dotted name as its traceback's last line prints it (RuntimeError,
 # _pickle.PicklingError), a signal name (SIGSEGV), or a Windows crash code (0xC0000005).
-ERROR_EXPECTATION = re.compile(
-    r'error \((?P<type>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|0x[0-9A-F]{8})\)\Z')
+EXCEPTION_NAME = r'[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*'
+ERROR_EXPECTATION = re.compile(rf'error \((?P<type>{EXCEPTION_NAME}|0x[0-9A-F]{{8}})\)\Z')
 OSES = ('linux', 'macos', 'windows')
 IMPLEMENTATIONS = ('cpython', 'pypy')
 CONDITIONS = ('since', 'before', 'os', 'implementation', 'implementation_version', 'free_threaded')
 DECLARED = ('FAMILY', 'DIRECTION', 'EXPECTED', 'OVERRIDES', 'RELATED', 'TIMEOUT',
-            'EXPECTS_STDERR', 'MAIN_GUARD', 'START_METHOD_AT')
+            'EXPECTS_STDERR', 'CHILD_RAISES', 'MAIN_GUARD', 'START_METHOD_AT')
 DEFAULT_TIMEOUT = 20.0
 MAX_TIMEOUT = 300.0
+MAX_EXCEPTION_NAME = 200  # as results.schema.json bounds error_type
 TEMPLATE = Path(__file__).with_name('templates') / 'case.py.tmpl'
 
 
@@ -131,6 +132,7 @@ class Case:
     related: tuple = ()
     timeout: float = DEFAULT_TIMEOUT
     expects_stderr: bool = False
+    child_raises: str = None  # the exception a child leaves uncaught on purpose, if the pattern is that
     main_guard: bool = True
     start_method_at: str = 'main'
 
@@ -141,7 +143,8 @@ class Case:
                 'expected': _split_expectations(self.expected),
                 'overrides': [override.as_dict() for override in self.overrides],
                 'related': list(self.related), 'timeout': self.timeout,
-                'expects_stderr': self.expects_stderr, 'main_guard': self.main_guard,
+                'expects_stderr': self.expects_stderr, 'child_raises': self.child_raises,
+                'main_guard': self.main_guard,
                 'start_method_at': self.start_method_at}
 
     def expectation(self, method: str, env: Environment) -> Expectation:
@@ -304,6 +307,7 @@ def load_case(path) -> Case:
     related = _check_related(literals.get('RELATED', []), path.stem, problems)
     timeout = _check_timeout(literals.get('TIMEOUT', DEFAULT_TIMEOUT), problems)
     expects_stderr = _check_bool('EXPECTS_STDERR', literals.get('EXPECTS_STDERR', False), problems)
+    child_raises = _check_exception_name('CHILD_RAISES', literals.get('CHILD_RAISES'), problems)
     main_guard = _check_bool('MAIN_GUARD', literals.get('MAIN_GUARD', True), problems)
     start_method_at = _one_of(casefile.START_METHOD_AT)(
         'START_METHOD_AT', literals.get('START_METHOD_AT', 'main'), problems)
@@ -314,8 +318,8 @@ def load_case(path) -> Case:
     return Case(
         name=path.stem, path=path, title=title.strip(), explanation=explanation.strip(),
         family=family, direction=direction, expected=expected, overrides=overrides,
-        related=related, timeout=timeout, expects_stderr=expects_stderr, main_guard=main_guard,
-        start_method_at=start_method_at,
+        related=related, timeout=timeout, expects_stderr=expects_stderr, child_raises=child_raises,
+        main_guard=main_guard, start_method_at=start_method_at,
     )
 
 
@@ -481,6 +485,17 @@ def _check_bool(name, value, problems) -> bool:
     if not isinstance(value, bool):
         problems.append(f'{name} must be True or False')
         return False
+    return value
+
+
+def _check_exception_name(name, value, problems):
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_EXCEPTION_NAME \
+            or not re.fullmatch(EXCEPTION_NAME, value):
+        problems.append(f'{name} {show(value)} is not an exception\'s dotted name as its traceback\'s '
+                        'last line prints it (RuntimeError, _pickle.PicklingError)')
+        return None
     return value
 
 

@@ -136,8 +136,9 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             stdout, stderr = _read(out), _read(err)
         run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
                   stdout=stdout, stderr=stderr, duration=round(duration, 3), timed_out=timed_out)
-        _judge(run, timeout, case.expects_stderr)
-        _judge_children(run, journal)
+        _judge(run, timeout, case.expects_stderr, case.child_raises)
+        _judge_children(run, journal, case.child_raises is not None
+                        and case.child_raises in _exceptions(run.stderr))
         if flooded:
             if cut_short:  # the signal was the runner's: nothing the case did
                 run.verdict, run.error_type = None, None
@@ -234,9 +235,11 @@ def _outlived(group: processes.Run, sample, outputs) -> list:
         processes.wait_for_any(alive, SAMPLE_SECONDS)
 
 
-def _judge_children(run: Run, journal: Path) -> None:
+def _judge_children(run: Run, journal: Path, raised_on_purpose: bool = False) -> None:
     """A child of the case that failed (exit code other than 0, or a signal the case did not
-    send it) makes any verdict but error and hang a broken contract."""
+    send it) makes any verdict but error and hang a broken contract. Exit code 1 is that of an
+    uncaught exception: ``raised_on_purpose`` when the case declares CHILD_RAISES and a process
+    raised that exception."""
     if run.verdict in (None, 'error', 'hang'):
         return
     try:
@@ -252,7 +255,7 @@ def _judge_children(run: Run, journal: Path) -> None:
             pid, code, signalled = (int(field) for field in fields[1:])
         except ValueError:
             continue
-        if code == 0 or signalled:
+        if code == 0 or signalled or (code == 1 and raised_on_purpose):
             continue
         how = f'was killed by {_signal_name(code)}' if code < 0 else f'exited with code {code}'
         run.problems.append(f'a child process (pid {pid}) {how} but the case reported '
@@ -281,12 +284,16 @@ def _new_process_group() -> dict:
     return {}
 
 
-def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
-    """Fill in verdict and error_type from the exit status and output; note every breach."""
+def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = None) -> None:
+    """Fill in verdict and error_type from the exit status and output; note every breach.
+    ``child_raises``: the exception a child of the case leaves uncaught on purpose (CHILD_RAISES)."""
     lines = [line.rstrip('\r') for line in run.stdout.splitlines() if line.strip()]
     verdict_lines = [(number, VERDICT_LINE.match(line)) for number, line in enumerate(lines)
                      if line.startswith('verdict:')]
-    first_exception = _first_exception(run.stderr)
+    exceptions = list(_exceptions(run.stderr))
+    # The declared exception is the case's pattern; any other is a failure.
+    unexpected = [name for name in exceptions if name != child_raises] if child_raises else exceptions
+    first_exception = unexpected[0] if unexpected else (exceptions[0] if exceptions else None)
 
     if run.timed_out:
         run.verdict = 'hang'
@@ -327,10 +334,12 @@ def _judge(run: Run, timeout: float, expects_stderr: bool) -> None:
         return
     if run.exit_code != 0:
         run.problems.append(f'printed verdict {run.verdict!r} but exited with code {run.exit_code}')
-    if first_exception:
-        run.problems.append(f'a process raised {first_exception} but the case reported '
+    if unexpected and unexpected[0]:
+        run.problems.append(f'a process raised {unexpected[0]} but the case reported '
                             f'{run.verdict!r}: it must report "verdict: error"')
-    elif run.stderr.strip() and not expects_stderr:
+    elif child_raises and child_raises not in exceptions:
+        run.problems.append(f'CHILD_RAISES is {child_raises!r}, but no process raised it')
+    elif run.stderr.strip() and not (expects_stderr or child_raises):
         run.problems.append('unexpected output on stderr (declare EXPECTS_STDERR = True if it is '
                             'the point of the case)')
 
@@ -346,8 +355,14 @@ def _first_exception(stderr: str) -> str:
     ``_pickle.PicklingError`` (CPython) and ``pickle.PicklingError`` (PyPy) are different
     classes, and a case's expectation names the one it means.
     """
+    return next(_exceptions(stderr), None)
+
+
+def _exceptions(stderr: str):
+    """The type of each exception on stderr, in order, a chain counting as its last (see
+    ``_first_exception``); None for a traceback whose exception line is missing."""
     lines = stderr.splitlines()
-    found, number = None, 0
+    chained, found, number = False, None, 0
     while number < len(lines):
         group = GROUP_START.match(lines[number])
         if lines[number].strip() == TRACEBACK_HEADER:
@@ -358,10 +373,13 @@ def _first_exception(stderr: str) -> str:
             number += 1
             continue
         following = next((index for index in range(number, len(lines)) if lines[index].strip()), None)
-        if following is None or lines[following].strip() not in CHAINED:
-            return found
-        number = following + 1  # the chain goes on with the next traceback
-    return found
+        chained = following is not None and lines[following].strip() in CHAINED
+        if chained:
+            number = following + 1  # the chain goes on with the next traceback
+        else:
+            yield found
+    if chained:  # the output ends inside a chain
+        yield found
 
 
 def _exception_of_traceback(lines: list, start: int) -> tuple:
