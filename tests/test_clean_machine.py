@@ -122,7 +122,7 @@ import psutil
 def test_orphans_a_daemon():
     daemon = subprocess.run(['sh', '-c', 'setsid sleep 60 </dev/null >/dev/null 2>&1 & echo $!'],
                             env={}, capture_output=True, text=True).stdout
-    while not psutil.Process(int(daemon)).cmdline():  # until exec has set its command line
+    while psutil.Process(int(daemon)).cmdline() != ['sleep', '60']:  # the forked sh's, then setsid's
         time.sleep(0.01)
     print('DAEMON', daemon)
 ''')

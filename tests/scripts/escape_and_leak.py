@@ -22,10 +22,13 @@ def main():
     sleep = shutil.which('sleep')
     read, write = os.pipe()
     if os.fork() == 0:
+        execed, exec_notice = os.pipe()  # close-on-exec: end of file once the daemon runs sleep
         daemon = os.fork()
         if daemon == 0:
             os.setsid()
             os.execve(sleep, ['sleep', '60'], {})
+        os.close(exec_notice)
+        os.read(execed, 1)  # reported only once it is sleep: what a check finds then is named so
         os.write(write, str(daemon).encode())
         os._exit(0)
     os.wait()

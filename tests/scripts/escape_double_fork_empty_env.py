@@ -17,10 +17,13 @@ def main():
     sleep = shutil.which('sleep')
     child = os.fork()
     if child == 0:
+        execed, exec_notice = os.pipe()  # close-on-exec: end of file once the daemon runs sleep
         daemon = os.fork()
         if daemon == 0:
             os.setsid()
             os.execve(sleep, ['sleep', '60'], {})
+        os.close(exec_notice)
+        os.read(execed, 1)  # the case ends only once its daemon is sleep
         print(f'daemon {daemon}', flush=True)
         os._exit(0)
     os.waitpid(child, 0)
