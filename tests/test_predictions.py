@@ -72,6 +72,10 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('sigint_ignored_around_pool', windows('pypy', '3.11.15', '7.3.23'), 'spawn', 'isolated'),
     ('sigint_ignored_around_pool', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
     ('sigint_ignored_around_pool', posix('macos', 'pypy', '3.11.15', '7.3.23'), 'spawn', 'isolated'),
+    # Windows has no SIGCHLD; on macOS, as on Linux, an ignored SIGCHLD discards a child's status.
+    ('sigchld_ignored_in_main', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'error (AttributeError)'),
+    ('sigchld_ignored_in_main', posix('macos', 'cpython', '3.14.0'), 'spawn', 'isolated'),
+    ('sigchld_ignored_in_main', posix('macos', 'cpython', '3.14.0'), 'forkserver', 'propagates'),
     # A fork-context lock: refused from 3.11.5, a crash before; no fork context where fork is not
     # the default (python/cpython#77377).
     ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.11.4'), 'spawn', 'error (SIGSEGV)'),

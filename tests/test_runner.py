@@ -449,32 +449,51 @@ def test_a_child_that_fails_silently_breaks_the_contract(name):
                         r"'propagates'", text) for text in result.problems), result.problems
 
 
-CHILD_RAISES_VARIANTS = {  # child_raises_exit_zero.py, its child raising KeyError, and changed so
+DECLARED = ('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {")
+JOINED = '    child.join()\n'
+
+
+def another_child(target, args):
+    return (JOINED, f'{JOINED}    other = multiprocessing.Process(target={target}, args={args})\n'
+                    '    other.start()\n    other.join()\n')
+
+
+# child_raises_exit_zero.py, whose child raises KeyError and whose parent reports isolated, changed so
+CHILD_RAISES_VARIANTS = {
     'undeclared': [],
-    'declared': [('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {")],
+    'declared': [DECLARED],
     'another_declared': [('EXPECTED = {', "CHILD_RAISES = 'ValueError'\nEXPECTED = {")],
-    'declared_not_raised': [('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {"),
-                            ("raise KeyError('missing')", 'pass')],
-    'declared_other_child_exits_2': [
-        ('EXPECTED = {', "CHILD_RAISES = 'KeyError'\nEXPECTED = {"),
-        ('    child.join()\n', '    child.join()\n'
-                              '    other = multiprocessing.Process(target=os._exit, args=(2,))\n'
-                              '    other.start()\n    other.join()\n')],
+    'declared_not_raised': [DECLARED, ("raise KeyError('missing')", 'pass')],
+    'declared_other_child_exits_2': [DECLARED, another_child('os._exit', (2,))],
+    'declared_other_child_exits_1': [DECLARED, another_child('sys.exit', (1,))],
+    'declared_more_on_stderr': [DECLARED, (JOINED, f"{JOINED}    print('lost', file=sys.stderr)\n")],
+    'declared_raised_by_a_thread': [DECLARED, ('import argparse', 'import argparse\nimport threading'),
+                                    ('multiprocessing.Process(', 'threading.Thread(')],
+    'declared_chained': [DECLARED, ("    raise KeyError('missing')",
+                                    "    try:\n        int('x')\n    except ValueError as error:\n"
+                                    "        raise KeyError('missing') from error\n")],
 }
+RAISED_KEY_ERROR = "a process raised KeyError but the case reported 'isolated'"
+NOT_RAISED = "CHILD_RAISES is 'KeyError', but no child process raised it"
+EXIT_1 = "exited with code 1 but the case reported 'isolated'"
 
 
 @pytest.mark.parametrize('variant, problems', [
-    ('undeclared', ["a process raised KeyError but the case reported 'isolated'",
-                    "exited with code 1 but the case reported 'isolated'"]),
+    ('undeclared', [RAISED_KEY_ERROR, EXIT_1]),
     ('declared', []),
-    ('another_declared', ["a process raised KeyError but the case reported 'isolated'",
-                          "exited with code 1 but the case reported 'isolated'"]),
-    ('declared_not_raised', ["CHILD_RAISES is 'KeyError', but no process raised it"]),
+    ('another_declared', [RAISED_KEY_ERROR, "CHILD_RAISES is 'ValueError', but no child process raised it",
+                          EXIT_1]),
+    ('declared_not_raised', [NOT_RAISED]),
     ('declared_other_child_exits_2', ["exited with code 2 but the case reported 'isolated'"]),
+    ('declared_other_child_exits_1', [EXIT_1]),  # one exit code 1 per traceback set aside
+    ('declared_more_on_stderr', ['unexpected output on stderr']),
+    ('declared_raised_by_a_thread', [RAISED_KEY_ERROR, NOT_RAISED]),
+    ('declared_chained', [RAISED_KEY_ERROR, NOT_RAISED, EXIT_1]),  # from a ValueError
 ])
 def test_a_child_raises_on_purpose_only_with_the_exception_the_case_declares(tmp_path, variant, problems):
-    """CHILD_RAISES: the one exception a child leaves uncaught, and its exit code 1, are the case's
-    pattern (excepthook_in_main); any other exception or exit code is still a broken contract."""
+    """CHILD_RAISES: the tracebacks of the declared exception that children print as they fail, and
+    as many exit codes 1, are the case's pattern (excepthook_in_main). Anything else on stderr, any
+    other exit code, and the declared exception raised elsewhere still break the contract."""
     text = (SCRIPTS / 'child_raises_exit_zero.py').read_text()
     for old, new in CHILD_RAISES_VARIANTS[variant]:
         assert old in text
@@ -485,6 +504,34 @@ def test_a_child_raises_on_purpose_only_with_the_exception_the_case_declares(tmp
     assert len(result.problems) == len(problems), result.problems
     for expected, text in zip(problems, result.problems):
         assert expected in text, result.problems
+
+
+def test_only_whole_tracebacks_of_the_declared_exception_after_a_process_header_are_set_aside():
+    child = ('Process Process-{}:\nTraceback (most recent call last):\n  File "t.py", line 3, in task\n'
+             '    raise KeyError(1)\nKeyError: 1\n')
+    assert runner._set_aside(child.format(1) + child.format(2), 'KeyError') == ('', 2)
+    assert runner._set_aside(child.format(1), 'ValueError') == (child.format(1).rstrip('\n'), 0)
+    chained = child.format(1) + '\nThe above exception was the direct cause of the following exception:\n\n'
+    assert runner._set_aside(chained, 'KeyError')[1] == 0
+    thread = child.format(1).replace('Process Process-1:', 'Exception in thread Thread-1 (task):')
+    assert runner._set_aside(thread, 'KeyError')[1] == 0
+    # Interleaved with another child's traceback, neither is whole: both are left to be judged.
+    interleaved = ''.join(line + other for line, other in zip(child.format(1).splitlines(True),
+                                                               child.format(2).splitlines(True)))
+    assert runner._set_aside(interleaved, 'KeyError') == (interleaved.rstrip('\n'), 0)
+    truncated = 'Process Process-1:\nTraceback (most recent call last):\n  File "t.py", line 3\n'
+    assert runner._set_aside(truncated + child.format(2), 'KeyError') == (truncated.rstrip('\n'), 1)
+
+
+def test_a_case_that_declares_child_raises_and_fails_is_named_after_what_else_was_raised():
+    stderr = ('Process Process-1:\nTraceback (most recent call last):\n  File "t.py", line 3\n'
+              'KeyError: 1\nTraceback (most recent call last):\n  File "t.py", line 9\nEOFError\n')
+    for text, expected in [(stderr, 'EOFError'), (stderr.split('Traceback')[0] + 'Traceback'
+                                                  + stderr.split('Traceback')[1], 'KeyError')]:
+        result = runner.Run(case='c', start_method='fork', verdict=None, exit_code=0,
+                            stdout='verdict: error\n', stderr=text, duration=0.1, timed_out=False)
+        runner._judge(result, 20, False, 'KeyError')
+        assert (result.verdict, result.error_type, result.problems) == ('error', expected, [])
 
 
 @posix_only

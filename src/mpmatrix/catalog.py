@@ -491,12 +491,17 @@ def _check_bool(name, value, problems) -> bool:
 def _check_exception_name(name, value, problems):
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > MAX_EXCEPTION_NAME \
-            or not re.fullmatch(EXCEPTION_NAME, value):
+    if not isinstance(value, str) or not re.fullmatch(EXCEPTION_NAME, value[:MAX_EXCEPTION_NAME + 1]):
         problems.append(f'{name} {show(value)} is not an exception\'s dotted name as its traceback\'s '
                         'last line prints it (RuntimeError, _pickle.PicklingError)')
-        return None
-    return value
+    elif len(value) > MAX_EXCEPTION_NAME:
+        problems.append(f'{name} is longer than {MAX_EXCEPTION_NAME} characters')
+    elif value in ('ExceptionGroup', 'BaseExceptionGroup'):
+        problems.append(f'{name} cannot be an exception group: its traceback is drawn in a frame, and '
+                        'what it holds would go unchecked')
+    else:
+        return value
+    return None
 
 
 def _within(version, since, before) -> bool:

@@ -21,6 +21,8 @@ VERDICT_LINE = re.compile(r'^verdict: (?P<word>\S+)(?: \((?P<detail>[\w.]+)\))?$
 SIGNAL_DETAIL = re.compile(r'(SIG[A-Z0-9]+|0x[0-9A-F]{8})\Z')
 EXCEPTION_LINE = re.compile(r'^(?P<type>[A-Za-z_][\w.]*)(?::|$)')
 TRACEBACK_HEADER = 'Traceback (most recent call last):'
+# What Process._bootstrap writes before the traceback of a child's uncaught exception.
+PROCESS_HEADER = re.compile(r'Process .+:\Z')
 # An exception group's traceback (3.11+) opens with this header, or, for a group that except*
 # raised, with the group's own line: '  | ExceptionGroup:  (2 sub-exceptions)'.
 GROUP_START = re.compile(r'(?P<indent> *)(\+ Exception Group Traceback \(most recent call last\):$'
@@ -136,9 +138,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             stdout, stderr = _read(out), _read(err)
         run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
                   stdout=stdout, stderr=stderr, duration=round(duration, 3), timed_out=timed_out)
-        _judge(run, timeout, case.expects_stderr, case.child_raises)
-        _judge_children(run, journal, case.child_raises is not None
-                        and case.child_raises in _exceptions(run.stderr))
+        raised_on_purpose = _judge(run, timeout, case.expects_stderr, case.child_raises)
+        _judge_children(run, journal, raised_on_purpose)
         if flooded:
             if cut_short:  # the signal was the runner's: nothing the case did
                 run.verdict, run.error_type = None, None
@@ -235,11 +236,11 @@ def _outlived(group: processes.Run, sample, outputs) -> list:
         processes.wait_for_any(alive, SAMPLE_SECONDS)
 
 
-def _judge_children(run: Run, journal: Path, raised_on_purpose: bool = False) -> None:
+def _judge_children(run: Run, journal: Path, raised_on_purpose: int = 0) -> None:
     """A child of the case that failed (exit code other than 0, or a signal the case did not
-    send it) makes any verdict but error and hang a broken contract. Exit code 1 is that of an
-    uncaught exception: ``raised_on_purpose`` when the case declares CHILD_RAISES and a process
-    raised that exception."""
+    send it) makes any verdict but error and hang a broken contract. ``raised_on_purpose``
+    children may exit with code 1, that of an uncaught exception: one for each traceback of the
+    case's CHILD_RAISES that ``_judge`` set aside."""
     if run.verdict in (None, 'error', 'hang'):
         return
     try:
@@ -255,7 +256,10 @@ def _judge_children(run: Run, journal: Path, raised_on_purpose: bool = False) ->
             pid, code, signalled = (int(field) for field in fields[1:])
         except ValueError:
             continue
-        if code == 0 or signalled or (code == 1 and raised_on_purpose):
+        if code == 0 or signalled:
+            continue
+        if code == 1 and raised_on_purpose:
+            raised_on_purpose -= 1
             continue
         how = f'was killed by {_signal_name(code)}' if code < 0 else f'exited with code {code}'
         run.problems.append(f'a child process (pid {pid}) {how} but the case reported '
@@ -284,16 +288,51 @@ def _new_process_group() -> dict:
     return {}
 
 
-def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = None) -> None:
+def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = None) -> int:
     """Fill in verdict and error_type from the exit status and output; note every breach.
-    ``child_raises``: the exception a child of the case leaves uncaught on purpose (CHILD_RAISES)."""
+
+    A case that declares CHILD_RAISES has the tracebacks of that exception which children printed
+    set aside first; the rest of stderr is judged as any case's. Returns how many were set aside.
+    """
+    if not child_raises:
+        _judge_output(run, timeout, expects_stderr, run.stderr)
+        return 0
+    stderr, raised = _set_aside(run.stderr, child_raises)
+    # An error is named after what else was raised, if anything: the declared exception is the pattern.
+    _judge_output(run, timeout, expects_stderr, stderr, child_raises if raised else None)
+    if not raised and run.verdict not in (None, 'error', 'hang'):
+        run.problems.append(f'CHILD_RAISES is {child_raises!r}, but no child process raised it (no '
+                            'traceback of it after a "Process NAME:" line on stderr)')
+    return raised
+
+
+def _set_aside(stderr: str, name: str) -> tuple:
+    """``stderr`` without the tracebacks of ``name`` that children printed as they failed
+    (``Process NAME:``, then one traceback, not chained), and how many there were."""
+    lines = stderr.splitlines()
+    kept, count, number = [], 0, 0
+    while number < len(lines):
+        if PROCESS_HEADER.match(lines[number]) and number + 1 < len(lines) \
+                and lines[number + 1].strip() == TRACEBACK_HEADER:
+            end, found = _exception_of_traceback(lines, number + 2)
+            following = next((lines[index].strip() for index in range(end, len(lines))
+                              if lines[index].strip()), None)
+            if found == name and following not in CHAINED:
+                count += 1
+                number = end
+                continue
+        kept.append(lines[number])
+        number += 1
+    return '\n'.join(kept), count
+
+
+def _judge_output(run: Run, timeout: float, expects_stderr: bool, stderr: str,
+                  set_aside: str = None) -> None:
+    """``_judge`` for ``stderr``; an error with no other exception on it is ``set_aside``'s."""
     lines = [line.rstrip('\r') for line in run.stdout.splitlines() if line.strip()]
     verdict_lines = [(number, VERDICT_LINE.match(line)) for number, line in enumerate(lines)
                      if line.startswith('verdict:')]
-    exceptions = list(_exceptions(run.stderr))
-    # The declared exception is the case's pattern; any other is a failure.
-    unexpected = [name for name in exceptions if name != child_raises] if child_raises else exceptions
-    first_exception = unexpected[0] if unexpected else (exceptions[0] if exceptions else None)
+    first_exception = _first_exception(stderr)
 
     if run.timed_out:
         run.verdict = 'hang'
@@ -307,8 +346,8 @@ def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = N
     if len(verdict_lines) > 1:
         run.problems.append(f'{len(verdict_lines)} verdict lines; a case prints exactly one')
     if not verdict_lines:
-        if run.exit_code != 0 and first_exception:
-            run.verdict, run.error_type = 'error', first_exception
+        if run.exit_code != 0 and (first_exception or set_aside):
+            run.verdict, run.error_type = 'error', first_exception or set_aside
         elif run.exit_code != 0:
             run.problems.append(f'exited with code {run.exit_code} without a verdict or a traceback')
         else:
@@ -330,16 +369,14 @@ def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = N
             run.problems.append(f'the verdict names {detail!r}: only a signal\'s name (or a Windows '
                                 'crash code) follows "error"; an exception\'s type is taken from its '
                                 'traceback' + (f', here {first_exception}' if first_exception else ''))
-        run.error_type = detail or first_exception
+        run.error_type = detail or first_exception or set_aside
         return
     if run.exit_code != 0:
         run.problems.append(f'printed verdict {run.verdict!r} but exited with code {run.exit_code}')
-    if unexpected and unexpected[0]:
-        run.problems.append(f'a process raised {unexpected[0]} but the case reported '
+    if first_exception:
+        run.problems.append(f'a process raised {first_exception} but the case reported '
                             f'{run.verdict!r}: it must report "verdict: error"')
-    elif child_raises and child_raises not in exceptions:
-        run.problems.append(f'CHILD_RAISES is {child_raises!r}, but no process raised it')
-    elif run.stderr.strip() and not (expects_stderr or child_raises):
+    elif stderr.strip() and not expects_stderr:
         run.problems.append('unexpected output on stderr (declare EXPECTS_STDERR = True if it is '
                             'the point of the case)')
 
@@ -355,14 +392,8 @@ def _first_exception(stderr: str) -> str:
     ``_pickle.PicklingError`` (CPython) and ``pickle.PicklingError`` (PyPy) are different
     classes, and a case's expectation names the one it means.
     """
-    return next(_exceptions(stderr), None)
-
-
-def _exceptions(stderr: str):
-    """The type of each exception on stderr, in order, a chain counting as its last (see
-    ``_first_exception``); None for a traceback whose exception line is missing."""
     lines = stderr.splitlines()
-    chained, found, number = False, None, 0
+    found, number = None, 0
     while number < len(lines):
         group = GROUP_START.match(lines[number])
         if lines[number].strip() == TRACEBACK_HEADER:
@@ -373,13 +404,10 @@ def _exceptions(stderr: str):
             number += 1
             continue
         following = next((index for index in range(number, len(lines)) if lines[index].strip()), None)
-        chained = following is not None and lines[following].strip() in CHAINED
-        if chained:
-            number = following + 1  # the chain goes on with the next traceback
-        else:
-            yield found
-    if chained:  # the output ends inside a chain
-        yield found
+        if following is None or lines[following].strip() not in CHAINED:
+            return found
+        number = following + 1  # the chain goes on with the next traceback
+    return found
 
 
 def _exception_of_traceback(lines: list, start: int) -> tuple:
