@@ -76,7 +76,9 @@ def test_a_child_that_raises_on_purpose_is_declared_by_the_exceptions_name(tmp_p
     *[(value, "CHILD_RAISES .* is not an exception's dotted name")
       for value in ("'error (KeyError)'", "'Key Error'", "'KeyError.'", "''", '3', "['KeyError']")],
     (repr('E' * 201), 'CHILD_RAISES is longer than 200 characters'),
+    (repr('E' * 200 + '.B'), 'CHILD_RAISES is longer than 200 characters'),
     ("'ExceptionGroup'", 'CHILD_RAISES cannot be an exception group'),
+    ("'builtins.BaseExceptionGroup'", 'CHILD_RAISES cannot be an exception group'),
 ])
 def test_child_raises_is_one_exceptions_dotted_name(tmp_path, value, problem):
     path = write_case(tmp_path, GOOD.replace('RELATED = []', f'RELATED = []\nCHILD_RAISES = {value}'))

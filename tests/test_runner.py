@@ -510,17 +510,27 @@ def test_only_whole_tracebacks_of_the_declared_exception_after_a_process_header_
     child = ('Process Process-{}:\nTraceback (most recent call last):\n  File "t.py", line 3, in task\n'
              '    raise KeyError(1)\nKeyError: 1\n')
     assert runner._set_aside(child.format(1) + child.format(2), 'KeyError') == ('', 2)
-    assert runner._set_aside(child.format(1), 'ValueError') == (child.format(1).rstrip('\n'), 0)
+    assert runner._set_aside(child.format(1), 'ValueError') == (child.format(1), 0)
     chained = child.format(1) + '\nThe above exception was the direct cause of the following exception:\n\n'
     assert runner._set_aside(chained, 'KeyError')[1] == 0
     thread = child.format(1).replace('Process Process-1:', 'Exception in thread Thread-1 (task):')
-    assert runner._set_aside(thread, 'KeyError')[1] == 0
+    assert runner._set_aside(thread, 'KeyError') == (thread, 0)
+    # A note, or a message's second line, is not part of what is set aside: it is left to be judged.
+    assert runner._set_aside(child.format(1) + 'a note\n', 'KeyError') == ('a note\n', 1)
     # Interleaved with another child's traceback, neither is whole: both are left to be judged.
     interleaved = ''.join(line + other for line, other in zip(child.format(1).splitlines(True),
                                                                child.format(2).splitlines(True)))
-    assert runner._set_aside(interleaved, 'KeyError') == (interleaved.rstrip('\n'), 0)
+    assert runner._set_aside(interleaved, 'KeyError') == (interleaved, 0)
     truncated = 'Process Process-1:\nTraceback (most recent call last):\n  File "t.py", line 3\n'
-    assert runner._set_aside(truncated + child.format(2), 'KeyError') == (truncated.rstrip('\n'), 1)
+    assert runner._set_aside(truncated + child.format(2), 'KeyError') == (truncated, 1)
+
+
+def test_a_traceback_is_read_in_lines_a_terminal_shows():
+    """A form feed or a line separator in a source line does not start a new line."""
+    stderr = ('Traceback (most recent call last):\n  File "t.py", line 3\n'
+              '    raise KeyError("a\x0cb\u2028c")\nKeyError: 1\n')
+    assert runner._first_exception(stderr) == 'KeyError'
+    assert runner._set_aside('Process P:\n' + stderr, 'KeyError') == ('', 1)
 
 
 def test_a_case_that_declares_child_raises_and_fails_is_named_after_what_else_was_raised():

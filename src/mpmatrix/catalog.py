@@ -491,12 +491,12 @@ def _check_bool(name, value, problems) -> bool:
 def _check_exception_name(name, value, problems):
     if value is None:
         return None
-    if not isinstance(value, str) or not re.fullmatch(EXCEPTION_NAME, value[:MAX_EXCEPTION_NAME + 1]):
+    if isinstance(value, str) and len(value) > MAX_EXCEPTION_NAME:
+        problems.append(f'{name} is longer than {MAX_EXCEPTION_NAME} characters')
+    elif not isinstance(value, str) or not re.fullmatch(EXCEPTION_NAME, value):
         problems.append(f'{name} {show(value)} is not an exception\'s dotted name as its traceback\'s '
                         'last line prints it (RuntimeError, _pickle.PicklingError)')
-    elif len(value) > MAX_EXCEPTION_NAME:
-        problems.append(f'{name} is longer than {MAX_EXCEPTION_NAME} characters')
-    elif value in ('ExceptionGroup', 'BaseExceptionGroup'):
+    elif value.rpartition('.')[2] in ('ExceptionGroup', 'BaseExceptionGroup'):
         problems.append(f'{name} cannot be an exception group: its traceback is drawn in a frame, and '
                         'what it holds would go unchecked')
     else:

@@ -308,22 +308,30 @@ def _judge(run: Run, timeout: float, expects_stderr: bool, child_raises: str = N
 
 def _set_aside(stderr: str, name: str) -> tuple:
     """``stderr`` without the tracebacks of ``name`` that children printed as they failed
-    (``Process NAME:``, then one traceback, not chained), and how many there were."""
-    lines = stderr.splitlines()
+    (``Process NAME:``, then one traceback, not chained, ending in a one-line message), and how
+    many there were. Anything else, a note or a message's second line included, stays."""
+    if 'Process ' not in stderr:
+        return stderr, 0
+    lines = _lines(stderr)
     kept, count, number = [], 0, 0
     while number < len(lines):
-        if PROCESS_HEADER.match(lines[number]) and number + 1 < len(lines) \
-                and lines[number + 1].strip() == TRACEBACK_HEADER:
+        if lines[number].startswith('Process ') and PROCESS_HEADER.match(lines[number]) \
+                and number + 1 < len(lines) and lines[number + 1].strip() == TRACEBACK_HEADER:
             end, found = _exception_of_traceback(lines, number + 2)
-            following = next((lines[index].strip() for index in range(end, len(lines))
-                              if lines[index].strip()), None)
-            if found == name and following not in CHAINED:
+            if found == name and next((lines[index].strip() for index in range(end, len(lines))
+                                       if lines[index].strip()), None) not in CHAINED:
                 count += 1
                 number = end
                 continue
         kept.append(lines[number])
         number += 1
     return '\n'.join(kept), count
+
+
+def _lines(stderr: str) -> list:
+    """Lines as a terminal shows them: split at line feeds only (``str.splitlines`` would also
+    split at a form feed or a U+2028 inside an exception's message)."""
+    return stderr.replace('\r\n', '\n').split('\n')
 
 
 def _judge_output(run: Run, timeout: float, expects_stderr: bool, stderr: str,
@@ -392,7 +400,7 @@ def _first_exception(stderr: str) -> str:
     ``_pickle.PicklingError`` (CPython) and ``pickle.PicklingError`` (PyPy) are different
     classes, and a case's expectation names the one it means.
     """
-    lines = stderr.splitlines()
+    lines = _lines(stderr)
     found, number = None, 0
     while number < len(lines):
         group = GROUP_START.match(lines[number])
