@@ -330,7 +330,7 @@ def _set_aside(stderr: str, name: str) -> tuple:
 
 def _lines(stderr: str) -> list:
     """Lines as a terminal shows them: split at line feeds only (``str.splitlines`` would also
-    split at a form feed or a U+2028 inside an exception's message)."""
+    split at a form feed or a U+2028 inside a line of a traceback)."""
     return stderr.replace('\r\n', '\n').split('\n')
 
 
