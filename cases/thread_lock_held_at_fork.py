@@ -27,9 +27,11 @@ forkserver the child has a fresh, unlocked lock of its own and carries on.
   runs `threading.Lock()` again: a new lock that no one holds. A
   `threading.Lock` cannot be pickled, so it cannot be passed to a spawned
   child as an argument in the first place.
-- Under **forkserver**, the child is forked from the fork server, which is
-  single-threaded and never touched the parent's lock; the child gets the
-  module-level lock in its own fresh, unlocked state.
+- Under **forkserver**, the child is forked from the fork server, which
+  never touched the parent's lock; the child gets the module-level lock in
+  its own fresh, unlocked state. (The server has no other thread unless the
+  script's top level starts one: from 3.13.8 and 3.14.1 the server runs the
+  top level, `thread_started_at_import`.)
 
 So under spawn and forkserver the lock's state is `isolated`: each process has
 its own lock. To make processes wait for each other, use a

@@ -3,10 +3,12 @@
 Telemetry, metrics and logging libraries often start a background thread
 when they are set up: it collects records in memory and sends them off in
 batches. This module does the same at its top level, then starts a child
-that looks for that thread. Under spawn the child has one running. Under
-fork it has none, and from CPython 3.13.8 and 3.14.1 neither has a
+that looks for that thread. Under spawn the child has one running, its own.
+Under fork it has none, and from CPython 3.13.8 and 3.14.1 neither has a
 forkserver child. Records a child leaves for the thread there are never
-sent: nothing fails, they just go missing.
+sent: nothing fails, they just go missing, and a child that waits for them
+to be sent (`queue.join()`, a `flush()`) waits forever. The verdict says
+whether the child has a flusher running.
 
 **Why.** A new process has only one thread, the one that created it.
 
@@ -17,29 +19,31 @@ sent: nothing fails, they just go missing.
 - Under **spawn**, the child imports this file again as `__mp_main__`, and
   that import runs the top level: the child starts a flusher of its own.
 - Under **forkserver**, the child is forked from the fork server. Up to
-  CPython 3.13.7 and 3.14.0, and on PyPy, each child imports the file itself,
-  as under spawn, and starts its own flusher. From 3.13.8 and 3.14.1 the
-  server imports it once and forks the children from that import
+  CPython 3.13.7 and 3.14.0, and on PyPy up to 3.11, each child imports the
+  file itself, as under spawn, and starts its own flusher. From 3.13.8 and
+  3.14.1 the server imports it once and forks the children from that import
   (python/cpython#126631, `forkserver_reruns_main`). The flusher then runs
-  in the server, and each child is a copy without it, as under fork.
+  in the server, and each child is a copy without it, as under fork. The
+  server is then no longer single-threaded: it forks every child while the
+  flusher runs, which is the hazard of `thread_lock_held_at_fork` (with
+  warnings enabled, 3.12 and later print a `DeprecationWarning` there).
 
 **The fix.** Start the thread in the process that uses it: remember which
 pid started it, and start another when `os.getpid()` differs, or restart it
-in a fork child with `os.register_at_fork(after_in_child=...)`. Then flush
-before a child ends: a fork child leaves with `os._exit()`, which ran no
-`atexit` handler before Python 3.13 (`atexit_in_child`).
+in a fork child with `os.register_at_fork(after_in_child=...)`. Either way
+make a new queue and new locks for it (the dead thread may have held the
+old ones) and drop the records copied from the parent, which the parent
+sends itself. Then flush explicitly before the child's work ends, in a
+`try`/`finally`: a fork child leaves with `os._exit()`, and an `atexit`
+handler the parent registered never runs there, not even from 3.13
+(`atexit_in_child`).
 
-**Seen in the wild.**
-
-- `open-telemetry/opentelemetry-python#1567`: spans from the children of a
-  forked process were never sent by the batch span processor, whose export
-  thread the children did not have. It was made fork-aware, starting a new
-  thread in the child, in #2242.
-- `pydantic/logfire#779`: with `logfire.configure()` at the top of the
-  script, a log written in a fork child never reached the service, while
-  with spawn, where the child sets logfire up again as it imports the
-  script, it did. The maintainers blamed the `atexit` flush that a fork
-  child skips.
+**Seen in the wild.** `open-telemetry/opentelemetry-python#1567`: spans
+from forked child processes were never sent by the batch span processor,
+whose export thread the children did not have; the maintainers pointed to
+`os.register_at_fork`. `open-telemetry/opentelemetry-python#2242` made the
+processor fork-aware with it: it sets itself up again in the child, a new
+export thread included.
 """
 import argparse
 import multiprocessing
