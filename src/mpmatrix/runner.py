@@ -318,8 +318,7 @@ def _set_aside(stderr: str, name: str) -> tuple:
         if lines[number].startswith('Process ') and PROCESS_HEADER.match(lines[number]) \
                 and number + 1 < len(lines) and lines[number + 1].strip() == TRACEBACK_HEADER:
             end, found = _exception_of_traceback(lines, number + 2)
-            if found == name and next((lines[index].strip() for index in range(end, len(lines))
-                                       if lines[index].strip()), None) not in CHAINED:
+            if found == name and _chain_goes_on(lines, end) is None:
                 count += 1
                 number = end
                 continue
@@ -411,11 +410,19 @@ def _first_exception(stderr: str) -> str:
         else:
             number += 1
             continue
-        following = next((index for index in range(number, len(lines)) if lines[index].strip()), None)
-        if following is None or lines[following].strip() not in CHAINED:
+        number = _chain_goes_on(lines, number)
+        if number is None:
             return found
-        number = following + 1  # the chain goes on with the next traceback
     return found
+
+
+def _chain_goes_on(lines: list, start: int):
+    """Where the next traceback of a chain begins to be looked for, when the first line with
+    text from ``start`` on says the chain goes on (CHAINED); else None."""
+    following = next((index for index in range(start, len(lines)) if lines[index].strip()), None)
+    if following is None or lines[following].strip() not in CHAINED:
+        return None
+    return following + 1
 
 
 def _exception_of_traceback(lines: list, start: int) -> tuple:
