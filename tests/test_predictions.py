@@ -2,13 +2,18 @@
 docs/contributing.md ("Predictions not yet observed") says, and nowhere else."""
 from __future__ import annotations
 
+import multiprocessing
 import re
+import shutil
+import signal
+import sys
 from pathlib import Path
 
 import pytest
 
 from mpmatrix.catalog import load_case, load_catalog
 from mpmatrix.environment import Environment
+from mpmatrix.runner import run_case
 
 CASES = Path(__file__).resolve().parent.parent / 'cases'
 
@@ -94,6 +99,81 @@ RUNTIME_ERROR = 'error (RuntimeError)'
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
     assert str(case.expectation(method, env)) == expected
+
+
+# Starting the resource tracker unblocked SIGINT and SIGTERM in the caller's thread until
+# python/cpython#127586 was fixed in 3.12.9, 3.13.2 and 3.14.0a4; 3.8 to 3.11 never got the fix, nor
+# PyPy up to 7.3.22 (7.3.11 observed here).
+@pytest.mark.parametrize('env, method, expected', [
+    (posix('linux', 'cpython', '3.12.8'), 'spawn', 'isolated'),
+    (posix('linux', 'cpython', '3.12.9'), 'spawn', 'propagates'),
+    (posix('macos', 'cpython', '3.12.9'), 'forkserver', 'propagates'),
+    (posix('linux', 'cpython', '3.13.1'), 'forkserver', 'isolated'),
+    (posix('linux', 'cpython', '3.13.2'), 'forkserver', 'propagates'),
+    (posix('macos', 'cpython', '3.13.1'), 'spawn', 'isolated'),
+    (posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+    (posix('linux', 'cpython', '3.15.0'), 'forkserver', 'propagates'),
+    (posix('linux', 'cpython', '3.11.15'), 'spawn', 'isolated'),
+    (posix('linux', 'pypy', '3.11.13', '7.3.20'), 'spawn', 'isolated'),
+    (posix('macos', 'cpython', '3.14.0'), 'fork', 'propagates'),
+    (windows('cpython', '3.12.9', '3.12.9'), 'spawn', 'error (AttributeError)'),
+    (windows('cpython', '3.14.0', '3.14.0'), 'spawn', 'error (AttributeError)'),
+])
+def test_signal_mask_after_the_resource_tracker_fix(env, method, expected):
+    case = load_case(CASES / 'signal_mask_blocked_in_main.py')
+    assert str(case.expectation(method, env)) == expected
+
+
+TRACKER_UNBLOCKS = """\
+                try:
+                    if _HAVE_SIGMASK:
+                        signal.pthread_sigmask(signal.SIG_BLOCK, _IGNORED_SIGNALS)
+                    pid = util.spawnv_passfds(exe, args, fds_to_pass)
+                finally:
+                    if _HAVE_SIGMASK:
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, _IGNORED_SIGNALS)
+"""
+TRACKER_RESTORES = """\
+                prev_sigmask = None
+                try:
+                    if _HAVE_SIGMASK:
+                        prev_sigmask = signal.pthread_sigmask(signal.SIG_BLOCK, _IGNORED_SIGNALS)
+                    pid = util.spawnv_passfds(exe, args, fds_to_pass)
+                finally:
+                    if prev_sigmask is not None:
+                        signal.pthread_sigmask(signal.SIG_SETMASK, prev_sigmask)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, 'pthread_sigmask'), reason='no signal masks here')
+@pytest.mark.parametrize('method', ['spawn', 'forkserver'])
+def test_signal_mask_prediction_holds_with_the_fix_applied_here(method, tmp_path, monkeypatch):
+    """The overrides of signal_mask_blocked_in_main predict what no interpreter here runs. Give
+    this one python/cpython#127586's change (GH-128011: the resource tracker's start restores
+    the caller's mask) in a copy of its multiprocessing package, first on PYTHONPATH, and the
+    case must report what the overrides predict."""
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f'no {method} here')
+    package = tmp_path / 'multiprocessing'
+    shutil.copytree(Path(multiprocessing.__file__).parent, package,
+                    ignore=shutil.ignore_patterns('__pycache__'))
+    tracker = package / 'resource_tracker.py'
+    source = tracker.read_text(encoding='utf-8')
+    if 'signal.SIG_SETMASK, prev_sigmask' in source:
+        pytest.skip('this interpreter has the fix: the matrix itself runs the prediction')
+    assert source.count(TRACKER_UNBLOCKS) == 1, f'the unfixed code is not as expected in {sys.version}'
+    tracker.write_text(source.replace(TRACKER_UNBLOCKS, TRACKER_RESTORES), encoding='utf-8')
+    monkeypatch.setenv('PYTHONPATH', str(tmp_path))
+
+    case = load_case(CASES / 'signal_mask_blocked_in_main.py')
+    predicted = case.expectation(method, posix('linux', 'cpython', '3.13.2'))
+    assert predicted.override is not None
+
+    run = run_case(case, method)
+
+    assert run.problems == [] and run.stderr == ''
+    assert run.verdict == str(predicted), run.stdout
+    assert 'Parent: SIGTERM still blocked here after the start: True' in run.stdout
 
 
 # sys.set_int_max_str_digits() came with the limit in 3.8.14, 3.9.14 and 3.10.7 (python/cpython#95778);
