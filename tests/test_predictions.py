@@ -87,6 +87,12 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('sigchld_ignored_in_main', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'error (AttributeError)'),
     ('sigchld_ignored_in_main', posix('macos', 'cpython', '3.14.0'), 'spawn', 'isolated'),
     ('sigchld_ignored_in_main', posix('macos', 'cpython', '3.14.0'), 'forkserver', 'propagates'),
+    # No os.fork on Windows; elsewhere a forked helper inherits the fork server's state, not the server.
+    ('fork_after_fork_server_started', windows('cpython', '3.14.0', '3.14.0'), 'spawn',
+     'error (AttributeError)'),
+    ('fork_after_fork_server_started', posix('macos', 'cpython', '3.14.0'), 'forkserver',
+     'error (ChildProcessError)'),
+    ('fork_after_fork_server_started', posix('linux', 'cpython', '3.14.0'), 'spawn', 'propagates'),
     # A fork-context lock: refused from 3.11.5, a crash before; no fork context where fork is not
     # the default (python/cpython#77377).
     ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.11.4'), 'spawn', 'error (SIGSEGV)'),
