@@ -483,6 +483,42 @@ def test_safe_links_are_kept():
                     '<a href="../x.html#y">r</a></p>')
 
 
+def test_issue_references_link_to_their_issues():
+    """"Seen in the wild" and CPython's own references become links, built from the reference's
+    names and digits alone; a reference in backticks keeps its code inside the link."""
+    html = site.explanation('`Bogdanp/dramatiq#465` and python/cpython#127586 (GH-128011, gh-84559, '
+                            'bpo-33613).').before
+    assert html == (
+        '<p><a href="https://github.com/Bogdanp/dramatiq/issues/465"><code>Bogdanp/dramatiq#465</code>'
+        '</a> and <a href="https://github.com/python/cpython/issues/127586">python/cpython#127586</a> '
+        '(<a href="https://github.com/python/cpython/issues/128011">GH-128011</a>, '
+        '<a href="https://github.com/python/cpython/issues/84559">gh-84559</a>, '
+        '<a href="https://bugs.python.org/issue33613">bpo-33613</a>).</p>')
+
+
+@pytest.mark.parametrize('text', [
+    'a bare #466', 'https://github.com/a/b#1', 'a path x/y/z#2', 'x/y#0', 'dagh-12 and gh-12x',
+    '`not/a ref#1`', '`see a/b#1`', '[python/cpython#1](https://x.org)',
+    '```text\npython/cpython#1\n```', 'a"onmouseover=alert(1)/x#1', 'a/b#12345678',
+])
+def test_what_is_not_one_whole_issue_reference_stays_as_it_was(text):
+    """No link inside a URL, a path, a word, a code block or another link, nor from a code span
+    with more in it than the reference."""
+    html = site.explanation(text).before
+    assert html.count('<a') == text.count('](')  # only the link the Markdown itself wrote
+    assert 'href="https://github.com/' not in html and 'bugs.python.org' not in html
+
+
+def test_references_in_a_start_method_s_explanation_are_linked_and_it_stays_in_its_tab():
+    explained = site.explanation('- Under **fork**, see gh-1.\n- Under **spawn** and **forkserver**, '
+                                 '`python/cpython#3`.\n')
+    assert set(explained.mechanisms) == {'fork', 'spawn', 'forkserver'}
+    assert explained.mechanisms['fork'] == [
+        '<div class="mechanism">Under <strong>fork</strong>, see '
+        '<a href="https://github.com/python/cpython/issues/1">gh-1</a>.</div>']
+    assert 'href="https://github.com/python/cpython/issues/3"><code>' in explained.mechanisms['spawn'][0]
+
+
 def test_a_docstring_nested_too_deeply_for_markdown_is_the_case_s_error(tmp_path):
     write_case(tmp_path, GOOD.replace('It explains itself.', 'It explains itself.\n\n' + '- ' * 1000 + 'x'),
                'queue_result')

@@ -92,6 +92,12 @@ RAW_HTML_END = '<!-- /mpmatrix: html -->'
 MARKDOWN_ESCAPABLE = re.compile(r'([\\`*_{}\[\]()>#+\-.!])')
 # A docstring's list item that opens "Under **spawn** and **forkserver**," explains those methods.
 MECHANISM_JOINS = re.compile(r'\s*(,|and|, and)\s*')
+# A docstring's issue references, linked where they stand ("Seen in the wild"): owner/repo#N on
+# GitHub (names as GitHub allows them), and CPython's own gh-N, GH-N (its pull requests) and bpo-N.
+# Not inside a word, a path or a URL; a bare #N names no repository and stays text.
+ISSUE_REFERENCE = re.compile(
+    r'(?<![\w/.#-])(?:(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<repo>[A-Za-z0-9._-]{1,100})#'
+    r'|(?P<cpython>gh-|GH-)|(?P<bpo>bpo-))(?P<number>[1-9][0-9]{0,6})(?![\w-])')
 TEMPLATES = Path(__file__).with_name('templates') / 'site'
 
 
@@ -597,7 +603,57 @@ class _NoRawHtml(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.preprocessors.deregister('html_block')
         md.inlinePatterns.deregister('html')
+        # After inline Markdown (20), before the mechanisms are taken out (-10).
+        md.treeprocessors.register(_ReferenceLinks(md), 'reference_links', 5)
         md.treeprocessors.register(_SafeLinks(md), 'safe_links', 0)
+
+
+def reference_url(match) -> str:
+    """Where an ISSUE_REFERENCE match points, built from its names and digits alone."""
+    number = match.group('number')
+    if match.group('bpo'):
+        return f'https://bugs.python.org/issue{number}'
+    owner, repo = (match.group('owner'), match.group('repo')) if match.group('owner') \
+        else ('python', 'cpython')
+    return f'https://github.com/{owner}/{repo}/issues/{number}'  # GitHub redirects a pull request
+
+
+class _ReferenceLinks(markdown.treeprocessors.Treeprocessor):
+    """Links each issue reference of the prose, and each inline code that is one reference
+    (`` `owner/repo#N` ``), leaving code blocks and existing links alone."""
+
+    def run(self, root):
+        self._link_within(root)
+
+    def _link_within(self, element):
+        for child in list(element):
+            if child.tag == 'code' and not len(child):
+                match = ISSUE_REFERENCE.fullmatch(child.text or '')
+                if match:  # the code stays, inside the link
+                    code = xml.etree.ElementTree.SubElement(child, 'code')
+                    code.text, child.text, child.tag = child.text, None, 'a'
+                    child.set('href', reference_url(match))
+            elif child.tag not in ('a', 'pre', 'code'):
+                self._link_within(child)
+            self._link_text(element, child, 'tail')
+        self._link_text(element, None, 'text')
+
+    @staticmethod
+    def _link_text(parent, child, which):
+        """Turn the references in ``parent.text`` (child None) or ``child.tail`` into links."""
+        holder = parent if child is None else child
+        text = getattr(holder, which) or ''
+        matches = list(ISSUE_REFERENCE.finditer(text))
+        if not matches:
+            return
+        setattr(holder, which, text[:matches[0].start()])
+        position = 0 if child is None else list(parent).index(child) + 1
+        for index, match in enumerate(matches):
+            link = xml.etree.ElementTree.Element('a', href=reference_url(match))
+            link.text = match.group(0)
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            link.tail = text[match.end():end]
+            parent.insert(position + index, link)
 
 
 class _SafeLinks(markdown.treeprocessors.Treeprocessor):
