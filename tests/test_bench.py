@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -130,6 +131,39 @@ def test_what_a_worker_leaves_is_killed_removed_and_reported(tmp_path):
     if Path('/dev/shm').is_dir():
         assert f'left in /dev/shm and removed: mpmbench_{workers[0]}_0' in str(raised.value)
     assert segments_left(workers) == []
+
+
+@pytest.mark.skipif(not Path('/dev/shm').is_dir(), reason='named semaphores listed in /dev/shm')
+def test_an_interrupted_bench_leaves_no_semaphore(tmp_path, monkeypatch):
+    """`kill PID` of `mpmatrix bench` left a spawn Pool's six named semaphores in /dev/shm: the
+    worker's resource tracker, which would have removed them, is killed with it."""
+    names = tmp_path / 'names'
+    fake = tmp_path / 'python'
+    fake.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "$SCRIPT"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv('SCRIPT', 'import multiprocessing, os, sys, time\n'
+                       'queue = multiprocessing.get_context("spawn").Queue()\n'
+                       'held = [queue._rlock, queue._wlock, queue._sem]\n'
+                       f'with open({str(names)!r} + ".part", "w") as file:\n'
+                       '    file.write(" ".join(lock._semlock.name for lock in held))\n'
+                       f'os.rename({str(names)!r} + ".part", {str(names)!r})\n'
+                       'time.sleep(60)\n')
+
+    class Interrupted(subprocess.Popen):
+        def wait(self, timeout=None):
+            if timeout is None:  # the bench's wait after the kill
+                return super().wait()
+            while not names.exists():  # Ctrl-C once the worker holds its semaphores
+                assert super().poll() is None, 'the fake worker ended'
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(bench.subprocess, 'Popen', Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bench._run_worker(str(fake), 'spawn', None, 0, 1)
+    semaphores = [Path('/dev/shm/sem.' + name.lstrip('/')) for name in names.read_text().split()]
+    assert len(semaphores) == 3
+    assert not [path for path in semaphores if path.exists()]
 
 
 def test_a_worker_that_fails_fails_the_bench(tmp_path):

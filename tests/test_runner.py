@@ -575,6 +575,41 @@ def test_every_kind_of_leak_in_dev_shm_is_reported_and_removed(name):
     assert not (leaks.SHM_DIR / leaked).exists()
 
 
+@linux_only
+@pytest.mark.parametrize('ending', ['timeout', 'ctrl-c'])
+def test_a_file_made_just_before_the_kill_is_removed(monkeypatch, ending):
+    """A run killed while it makes a /dev/shm file left it behind (once in CI: an Event's
+    semaphore made as Ctrl-C came, before the observer could write it in the journal). What
+    the run's processes hold once they are stopped is noted before they are killed."""
+    tag = processes.new_tag()
+    monkeypatch.setattr(processes, 'new_tag', lambda: tag)
+    real_kill = processes.Run.kill
+
+    def late_kill(self, *args, **kwargs):
+        time.sleep(0.05)  # a busy machine: the script makes files after the runner's last look
+        return real_kill(self, *args, **kwargs)
+
+    monkeypatch.setattr(processes.Run, 'kill', late_kill)
+    if ending == 'ctrl-c':
+        started, real_wait = time.monotonic(), processes.wait_for_any
+
+        def interrupted_wait(pids, timeout):
+            if time.monotonic() - started > 0.5:
+                raise KeyboardInterrupt
+            return real_wait(pids, timeout)
+
+        monkeypatch.setattr(processes, 'wait_for_any', interrupted_wait)
+        with pytest.raises(KeyboardInterrupt):
+            run('holds_new_files_until_killed')
+    else:
+        result = run('holds_new_files_until_killed')
+        assert result.timed_out
+        assert any(text.startswith(f'left in /dev/shm and removed: held_{tag}_')
+                   for text in result.problems), result.problems
+    assert processes.tagged(tag) == []
+    assert not list(leaks.SHM_DIR.glob(f'held_{tag}_*'))
+
+
 def _orphan_segment() -> str:
     """A segment that no process uses, made outside any run, as an unrelated program might."""
     import _posixshmem

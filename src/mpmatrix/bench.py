@@ -27,7 +27,7 @@ from pathlib import Path
 import jsonschema
 import psutil
 
-from mpmatrix import START_METHODS, atomic, bench_workloads, environment, processes, results, untrusted
+from mpmatrix import START_METHODS, atomic, bench_workloads, environment, leaks, processes, results, untrusted
 from mpmatrix.environment import Environment
 from mpmatrix.runner import clean_environment
 
@@ -114,6 +114,13 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
                *([f'--budget={budget:.3f}'] if budget is not None else [])]
     group = processes.Run(processes.new_tag())
     segments = f'{bench_workloads.SEGMENT_PREFIX}_'
+    before, held = set(leaks.identities()), set()
+
+    def kill() -> list:
+        """Stop the worker's processes, note what they hold in /dev/shm (the semaphores of a
+        spawn or forkserver Pool, which its killed resource tracker would not remove), kill them."""
+        return group.kill(on_stopped=lambda pids: held.update(leaks.in_use(pids)))
+
     env = dict(clean_environment(), **{processes.TAG_VARIABLE: group.tag})  # as a case's
     # Files, not pipes: a process the worker leaves behind could hold a pipe open.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -122,15 +129,16 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
         try:
             proc.wait(timeout=WORKER_TIMEOUT)
         except BaseException:  # timed out, or interrupted: leave nothing behind
-            group.kill()
+            kill()
             proc.wait()
             _remove_segments(segments + str(proc.pid))
+            _remove_held(held - before)
             raise
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    problems = _outlived(group)
-    leftovers = _remove_segments(segments + str(proc.pid))
+    problems = _outlived(group, kill)
+    leftovers = sorted({*_remove_segments(segments + str(proc.pid)), *_remove_held(held - before)})
     if leftovers:
         problems.append(f'left in {SHM_DIR} and removed: {", ".join(leftovers)}')
     if proc.returncode != 0:
@@ -141,14 +149,21 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
     return json.loads(stdout)
 
 
-def _outlived(group: processes.Run) -> list:
+def _outlived(group: processes.Run, kill) -> list:
     """The worker's other processes get GRACE_SECONDS to end; the rest are killed, and named."""
     deadline = time.monotonic() + GRACE_SECONDS
     while group.alive():
         if time.monotonic() >= deadline:
-            return ['process(es) outlived it and were killed: ' + '; '.join(group.kill())]
+            return ['process(es) outlived it and were killed: ' + '; '.join(kill())]
         time.sleep(0.05)
     return []
+
+
+def _remove_held(held: set) -> list:
+    """Remove those ``held`` files that no live process uses any more; their names."""
+    left = leaks.orphaned(held)
+    leaks.remove(left.values())
+    return list(left.values())
 
 
 def _remove_segments(prefix: str) -> list:

@@ -16,7 +16,10 @@ ways:
 - **they were seen using it**: for a file made in any other way, while the
   case runs and as long as ``/dev/shm`` holds a file that appeared since the
   run began and that no run of the session says it created, the runner lists
-  every 50 ms what the run's processes map or hold open there.
+  every 50 ms what the run's processes map or hold open there; and when it
+  kills them (a timeout, Ctrl-C, a process that outlived the case), it lists
+  it once they are all stopped: a file made just before the kill, which the
+  journal may not hold yet, is seen there.
 
 And in both cases the file must not have existed before the run began, and no
 live process may use it when the run is over. Files are compared by device and

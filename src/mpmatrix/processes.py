@@ -401,22 +401,23 @@ class Run:
         ended = reap_orphans(found, keep=self.root)
         return ended | {pid for pid in found if pid in table and not table[pid].zombie}
 
-    def kill(self) -> list:
+    def kill(self, on_stopped=None) -> list:
         """Stop, then kill, every process of the run; describe those that were alive."""
         return kill(lambda: self.pids(with_tagged=False), lambda: self.pids(table=_table()),
-                    keep=self.root)  # at the last, every process: nothing may slip
+                    keep=self.root, on_stopped=on_stopped)  # at the last, every process
 
 
-def kill(find, find_thoroughly=None, keep: int = None) -> list:
+def kill(find, find_thoroughly=None, keep: int = None, on_stopped=None) -> list:
     """Stop everything ``find()`` returns until it returns nothing new, then kill it all.
 
     ``find`` returns a set of pids, fast; it is called again after each round of stopping,
     so a process forked meanwhile is found and stopped too. ``find_thoroughly`` (slower) is
     asked once ``find`` has nothing new. Once the killed are dead, both are asked again: a
     fork under way when its parent was stopped shows its child only when it completes (the
-    child then starts stopped, by the signal sent to its group). Returns a description of
-    each process that was alive. Then reaps those that are our children (not ``keep``: a
-    Popen's own).
+    child then starts stopped, by the signal sent to its group). ``on_stopped(pids)`` is called
+    with each round's stopped processes before they are killed (POSIX): they can change
+    nothing meanwhile, so what they hold can be read. Returns a description of each process
+    that was alive. Then reaps those that are our children (not ``keep``: a Popen's own).
     """
     stopped, killed, names = set(), set(), []
     while True:
@@ -426,6 +427,8 @@ def kill(find, find_thoroughly=None, keep: int = None) -> list:
         if not new:
             if stopped == killed:
                 break
+            if on_stopped is not None and POSIX:
+                on_stopped(stopped - killed)
             names += _kill_stopped(stopped - killed)
             killed |= stopped
             continue

@@ -110,6 +110,11 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             leaks.record_used(journal, new)
             seen.update(new)
 
+    def kill() -> list:
+        """Stop the run's processes, note what they hold in /dev/shm (a file made just before
+        is not in the journal yet), then kill them."""
+        return group.kill(on_stopped=lambda pids: leaks.record_used(journal, leaks.in_use(pids)))
+
     try:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.monotonic()
@@ -124,14 +129,13 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                 flooded = _flooded((out, err))
                 cut_short = timed_out or (flooded and proc.poll() is None)
                 if cut_short:
-                    sample()
-                    group.kill()
+                    kill()
                     proc.wait()
                     timed_out = timed_out and not flooded
-                survivors = _outlived(group, sample, (out, err))
+                survivors = _outlived(group, sample, kill, (out, err))
                 flooded = flooded or _flooded((out, err))  # by what outlived the case
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
-                group.kill()
+                kill()
                 proc.wait()
                 leaks.remove(leaks.orphaned(leaks.journal_claims(journal)).values())
                 raise
@@ -217,7 +221,7 @@ def _wait(proc: subprocess.Popen, group: processes.Run, deadline: float, sample,
     return False
 
 
-def _outlived(group: processes.Run, sample, outputs) -> list:
+def _outlived(group: processes.Run, sample, kill, outputs) -> list:
     """Give the run's other processes GRACE_SECONDS to exit once the case has; kill the rest,
     at once if they print too much."""
     deadline = time.monotonic() + GRACE_SECONDS
@@ -231,7 +235,7 @@ def _outlived(group: processes.Run, sample, outputs) -> list:
             sample()
             sampled = now
         if now >= deadline or _flooded(outputs):
-            return group.kill()
+            return kill()
         # until one of them ends, or a new one may have appeared
         processes.wait_for_any(alive, SAMPLE_SECONDS)
 
