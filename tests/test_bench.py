@@ -134,18 +134,20 @@ def test_what_a_worker_leaves_is_killed_removed_and_reported(tmp_path):
 
 
 @pytest.mark.skipif(not Path('/dev/shm').is_dir(), reason='named semaphores listed in /dev/shm')
-def test_an_interrupted_bench_leaves_no_semaphore(tmp_path, monkeypatch):
-    """`kill PID` of `mpmatrix bench` left a spawn Pool's six named semaphores in /dev/shm: the
-    worker's resource tracker, which would have removed them, is killed with it."""
+def test_an_interrupted_bench_leaves_no_semaphore_nor_listener_directory(tmp_path, monkeypatch):
+    """`kill PID` of `mpmatrix bench` left a spawn Pool's six named semaphores in /dev/shm (the
+    worker's resource tracker, which would have removed them, is killed with it) and the
+    fork server's pymp-* directory in /tmp."""
     names = tmp_path / 'names'
     fake = tmp_path / 'python'
     fake.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "$SCRIPT"\n')
     fake.chmod(0o755)
-    monkeypatch.setenv('SCRIPT', 'import multiprocessing, os, sys, time\n'
+    monkeypatch.setenv('SCRIPT', 'import multiprocessing, multiprocessing.util, os, time\n'
                        'queue = multiprocessing.get_context("spawn").Queue()\n'
                        'held = [queue._rlock, queue._wlock, queue._sem]\n'
                        f'with open({str(names)!r} + ".part", "w") as file:\n'
                        '    file.write(" ".join(lock._semlock.name for lock in held))\n'
+                       '    file.write("\\n" + multiprocessing.util.get_temp_dir())\n'
                        f'os.rename({str(names)!r} + ".part", {str(names)!r})\n'
                        'time.sleep(60)\n')
 
@@ -161,9 +163,11 @@ def test_an_interrupted_bench_leaves_no_semaphore(tmp_path, monkeypatch):
     monkeypatch.setattr(bench.subprocess, 'Popen', Interrupted)
     with pytest.raises(KeyboardInterrupt):
         bench._run_worker(str(fake), 'spawn', None, 0, 1)
-    semaphores = [Path('/dev/shm/sem.' + name.lstrip('/')) for name in names.read_text().split()]
+    held, directory = names.read_text().splitlines()
+    semaphores = [Path('/dev/shm/sem.' + name.lstrip('/')) for name in held.split()]
     assert len(semaphores) == 3
     assert not [path for path in semaphores if path.exists()]
+    assert Path(directory).name.startswith('pymp-') and not Path(directory).exists()
 
 
 def test_a_worker_that_fails_fails_the_bench(tmp_path):

@@ -29,7 +29,7 @@ import psutil
 
 from mpmatrix import START_METHODS, atomic, bench_workloads, environment, leaks, processes, results, untrusted
 from mpmatrix.environment import Environment
-from mpmatrix.runner import clean_environment
+from mpmatrix.runner import clean_environment, short_temporary_root
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name('schema') / 'bench.schema.json'
@@ -121,23 +121,29 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
         spawn or forkserver Pool, which its killed resource tracker would not remove), kill them."""
         return group.kill(on_stopped=lambda pids: held.update(leaks.in_use(pids)))
 
-    env = dict(clean_environment(), **{processes.TAG_VARIABLE: group.tag})  # as a case's
-    # Files, not pipes: a process the worker leaves behind could hold a pipe open.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        group.started(proc.pid)
-        try:
-            proc.wait(timeout=WORKER_TIMEOUT)
-        except BaseException:  # timed out, or interrupted: leave nothing behind
-            kill()
-            proc.wait()
-            _remove_segments(segments + str(proc.pid))
-            _remove_held(held - before)
-            raise
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    problems = _outlived(group, kill)
+    # A TMPDIR of its own, as a case's: a killed worker leaves its listeners' pymp-* directories.
+    tmpdir = tempfile.mkdtemp(prefix='mpmbench-', dir=short_temporary_root())
+    env = dict(clean_environment(), TMPDIR=tmpdir, **{processes.TAG_VARIABLE: group.tag})
+    try:
+        # Files, not pipes: a process the worker leaves behind could hold a pipe open.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    env=env)
+            group.started(proc.pid)
+            try:
+                proc.wait(timeout=WORKER_TIMEOUT)
+            except BaseException:  # timed out, or interrupted: leave nothing behind
+                kill()
+                proc.wait()
+                _remove_segments(segments + str(proc.pid))
+                _remove_held(held - before)
+                raise
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        problems = _outlived(group, kill)
+    finally:
+        leaks.remove_tree(tmpdir)
     leftovers = sorted({*_remove_segments(segments + str(proc.pid)), *_remove_held(held - before)})
     if leftovers:
         problems.append(f'left in {SHM_DIR} and removed: {", ".join(leftovers)}')
