@@ -610,6 +610,19 @@ def test_a_file_made_just_before_the_kill_is_removed(monkeypatch, ending):
     assert not list(leaks.SHM_DIR.glob(f'held_{tag}_*'))
 
 
+@linux_only
+def test_a_case_that_removes_its_journal_is_still_cleaned_up(monkeypatch):
+    """The runner crashed with FileNotFoundError noting a held file in the journal the case had
+    removed, and left the file: it keeps its own note of what the run's processes used."""
+    tag = processes.new_tag()
+    monkeypatch.setattr(processes, 'new_tag', lambda: tag)
+    result = run('removes_its_journal_holds_a_file')
+    assert result.timed_out
+    assert f'left in /dev/shm and removed: held_{tag}' in result.problems, result.problems
+    assert processes.tagged(tag) == []
+    assert not (leaks.SHM_DIR / f'held_{tag}').exists()
+
+
 def _orphan_segment() -> str:
     """A segment that no process uses, made outside any run, as an unrelated program might."""
     import _posixshmem

@@ -29,7 +29,8 @@ What the run's processes neither created through ``_posixshmem`` or
 ``_multiprocessing`` nor held for 50 ms (a file made through ``os.open`` or
 ``ctypes`` and closed at once) is missed: a leak may go unreported, but
 nothing that is not the run's is ever touched. (A case could write lies into
-its journal; it could as well remove any file itself.)
+its journal; it could as well remove any file itself. It can also remove its
+journal: what the runner saw it use, the runner remembers.)
 
 **Temporary files.** Each run gets its own ``TMPDIR``; whatever is left in it
 at the end (multiprocessing's ``pymp-*`` listener directories, above all) is
@@ -137,8 +138,10 @@ def start_journal(journal: Path) -> set:
 
 
 def record_used(journal: Path, used: set) -> None:
-    """Note in the journal what the run's processes were seen using."""
-    _append(journal, 'used', used)
+    """Note in the journal what the run's processes were seen using (for the runs beside it:
+    the runner keeps its own note, so a journal the case removed costs nothing here)."""
+    with contextlib.suppress(OSError):
+        _append(journal, 'used', used)
 
 
 def _append(journal: Path, kind: str, keys) -> None:

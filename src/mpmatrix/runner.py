@@ -96,7 +96,13 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
-    seen = set()  # /dev/shm files the run's processes were seen using
+    seen = set()  # /dev/shm files the run's processes were seen using (kept here too: a case
+    # can remove its journal)
+
+    def note_used(pids) -> None:
+        new = leaks.in_use(pids) - seen
+        leaks.record_used(journal, new)
+        seen.update(new)
 
     def sample():
         """Note what the run's processes use in /dev/shm, but only while it holds a file that
@@ -106,14 +112,16 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             return
         unexplained = set(leaks.identities()) - before - seen
         if unexplained and unexplained - leaks.claims_of(_journals_beside(journal)):
-            new = leaks.in_use(group.pids(with_tagged=False)) - seen
-            leaks.record_used(journal, new)
-            seen.update(new)
+            note_used(group.pids(with_tagged=False))
 
     def kill() -> list:
         """Stop the run's processes, note what they hold in /dev/shm (a file made just before
         is not in the journal yet), then kill them."""
-        return group.kill(on_stopped=lambda pids: leaks.record_used(journal, leaks.in_use(pids)))
+        return group.kill(on_stopped=note_used)
+
+    def claimed() -> set:
+        """What the run's processes made or used, by its journal and by what the runner saw."""
+        return leaks.journal_claims(journal) | (seen - before)
 
     try:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -137,7 +145,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
                 kill()
                 proc.wait()
-                leaks.remove(leaks.orphaned(leaks.journal_claims(journal)).values())
+                leaks.remove(leaks.orphaned(claimed()).values())
                 raise
             stdout, stderr = _read(out), _read(err)
         run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
@@ -152,7 +160,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         if survivors:
             run.problems.append('process(es) outlived the case and were killed: '
                                 + '; '.join(survivors))
-        leaked = leaks.orphaned(leaks.journal_claims(journal))
+        leaked = leaks.orphaned(claimed())
         if leaked:
             leaks.remove(leaked.values())
             run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked.values()))}')
