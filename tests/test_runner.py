@@ -623,6 +623,24 @@ def test_a_case_that_removes_its_journal_is_still_cleaned_up(monkeypatch):
     assert not (leaks.SHM_DIR / f'held_{tag}').exists()
 
 
+@linux_only
+def test_a_journal_replaced_by_a_fifo_does_not_hang_the_runner(monkeypatch):
+    """The runner opened the journal to note a held file and blocked for ever: a FIFO with no
+    writer. The journal is opened without blocking, and only a plain file is used."""
+    tag = processes.new_tag()
+    monkeypatch.setattr(processes, 'new_tag', lambda: tag)
+    finished = []
+    runner_thread = threading.Thread(
+        target=lambda: finished.append(run('replaces_its_journal_with_a_fifo')), daemon=True)
+    runner_thread.start()
+    runner_thread.join(30)
+    assert finished, 'the runner hung on the journal'
+    assert finished[0].timed_out
+    assert f'left in /dev/shm and removed: held_{tag}' in finished[0].problems, finished[0].problems
+    assert processes.tagged(tag) == []
+    assert not (leaks.SHM_DIR / f'held_{tag}').exists()
+
+
 def _orphan_segment() -> str:
     """A segment that no process uses, made outside any run, as an unrelated program might."""
     import _posixshmem

@@ -56,6 +56,9 @@ TRACKER_WARNING = re.compile(r'resource_tracker: There appear to be (\d+) leaked
 SUPPORTED = SHM_DIR.is_dir() and PROC_DIR.is_dir()
 SHM_PREFIX = f'{SHM_DIR}/'
 SHM_MAPPED = f' {SHM_PREFIX}'.encode()  # in a line of /proc/PID/maps
+JOURNAL_CEILING = 16 * 2 ** 20  # bytes of a journal read: a case's own are a few hundred
+_NONBLOCK = getattr(os, 'O_NONBLOCK', 0)
+_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
 
 
 def identities() -> dict:
@@ -146,8 +149,26 @@ def record_used(journal: Path, used: set) -> None:
 
 def _append(journal: Path, kind: str, keys) -> None:
     if keys:
-        with open(journal, 'a', encoding='ascii') as file:
+        handle = _open_journal(journal, os.O_WRONLY | os.O_APPEND)
+        with open(handle, 'a', encoding='ascii') as file:
             file.writelines(f'{kind} {device} {inode}\n' for device, inode in sorted(keys))
+
+
+def read_journal(journal: Path) -> list:
+    """The lines of a run's journal (at most JOURNAL_CEILING bytes of it); OSError if it is gone
+    or is no longer a plain file."""
+    with open(_open_journal(journal, os.O_RDONLY), 'rb') as file:
+        return file.read(JOURNAL_CEILING).decode('ascii', errors='replace').splitlines()
+
+
+def _open_journal(journal: Path, flags: int) -> int:
+    """A descriptor of the journal, which the case can reach: never blocking (a FIFO put in its
+    place hung the runner), following no link, and only for a plain file."""
+    handle = os.open(journal, flags | _NONBLOCK | _NOFOLLOW)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise OSError(f'{journal} is not a plain file')
+    return handle
 
 
 def journal_claims(journal: Path) -> set:
@@ -155,7 +176,7 @@ def journal_claims(journal: Path) -> set:
     by the observer) or were seen using (``used``), less those that existed before the run."""
     kinds = {'shm': set(), 'used': set(), 'before': set()}
     try:
-        lines = journal.read_text(encoding='ascii', errors='replace').splitlines()
+        lines = read_journal(journal)
     except OSError:
         return set()
     for line in lines:

@@ -121,7 +121,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
 
     def claimed() -> set:
         """What the run's processes made or used, by its journal and by what the runner saw."""
-        return leaks.journal_claims(journal) | (seen - before)
+        return (leaks.journal_claims(journal) | seen) - before  # never what was there before
 
     try:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -256,9 +256,9 @@ def _judge_children(run: Run, journal: Path, raised_on_purpose: int = 0) -> None
     if run.verdict in (None, 'error', 'hang'):
         return
     try:
-        lines = journal.read_text(encoding='ascii', errors='replace').splitlines()
+        lines = leaks.read_journal(journal)
     except OSError:
-        run.problems.append('the run\'s journal was removed: its children could not be checked')
+        run.problems.append('the run\'s journal was removed or replaced: its children could not be checked')
         return
     for line in lines:
         fields = line.split()
