@@ -59,6 +59,7 @@ SHM_MAPPED = f' {SHM_PREFIX}'.encode()  # in a line of /proc/PID/maps
 JOURNAL_CEILING = 16 * 2 ** 20  # bytes of a journal read: a case's own are a few hundred
 _NONBLOCK = getattr(os, 'O_NONBLOCK', 0)
 _NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
+_BINARY = getattr(os, 'O_BINARY', 0)  # Windows: no text-mode translation under Python's own
 
 
 def identities() -> dict:
@@ -164,7 +165,7 @@ def read_journal(journal: Path) -> list:
 def _open_journal(journal: Path, flags: int) -> int:
     """A descriptor of the journal, which the case can reach: never blocking (a FIFO put in its
     place hung the runner), following no link, and only for a plain file."""
-    handle = os.open(journal, flags | _NONBLOCK | _NOFOLLOW)
+    handle = os.open(journal, flags | _NONBLOCK | _NOFOLLOW | _BINARY)
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
         raise OSError(f'{journal} is not a plain file')
