@@ -101,6 +101,12 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('value_at_import_start_method_forced', posix('linux', 'cpython', '3.14.0'), 'fork', 'propagates'),
     ('value_at_import_start_method_forced', posix('macos', 'cpython', '3.10.11'), 'spawn', 'propagates'),
     ('value_at_import_start_method_forced', windows('cpython', '3.13.9', '3.13.9'), 'spawn', 'propagates'),
+    # os.putenv() is not in os.environ, which is all a Windows venv's spawned child gets (bpo-35797).
+    ('putenv_in_main', windows('cpython', '3.8.10', '3.8.10'), 'spawn', 'isolated'),
+    ('putenv_in_main', windows('cpython', '3.14.2', '3.14.2'), 'spawn', 'isolated'),
+    ('putenv_in_main', windows('pypy', '3.10.16', '7.3.19'), 'spawn', 'propagates'),
+    ('putenv_in_main', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
+    ('putenv_in_main', posix('macos', 'cpython', '3.14.0'), 'fork', 'isolated'),
 ])
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
