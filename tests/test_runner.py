@@ -611,27 +611,17 @@ def test_a_file_made_just_before_the_kill_is_removed(monkeypatch, ending):
 
 
 @linux_only
-def test_a_case_that_removes_its_journal_is_still_cleaned_up(monkeypatch):
-    """The runner crashed with FileNotFoundError noting a held file in the journal the case had
-    removed, and left the file: it keeps its own note of what the run's processes used."""
-    tag = processes.new_tag()
-    monkeypatch.setattr(processes, 'new_tag', lambda: tag)
-    result = run('removes_its_journal_holds_a_file')
-    assert result.timed_out
-    assert f'left in /dev/shm and removed: held_{tag}' in result.problems, result.problems
-    assert processes.tagged(tag) == []
-    assert not (leaks.SHM_DIR / f'held_{tag}').exists()
-
-
-@linux_only
-def test_a_journal_replaced_by_a_fifo_does_not_hang_the_runner(monkeypatch):
-    """The runner opened the journal to note a held file and blocked for ever: a FIFO with no
-    writer. The journal is opened without blocking, and only a plain file is used."""
+@pytest.mark.parametrize('name', ['removes_its_journal_holds_a_file',
+                                  'replaces_its_journal_with_a_fifo'])
+def test_a_case_that_removes_or_replaces_its_journal_is_still_cleaned_up(monkeypatch, name):
+    """A case that removed its journal and held a /dev/shm file crashed the runner with
+    FileNotFoundError as it noted the file, which stayed; one that put a FIFO in the journal's
+    place hung it for ever. The runner keeps its own note of what the run's processes used, and
+    opens the journal without blocking, using it only when it is a plain file."""
     tag = processes.new_tag()
     monkeypatch.setattr(processes, 'new_tag', lambda: tag)
     finished = []
-    runner_thread = threading.Thread(
-        target=lambda: finished.append(run('replaces_its_journal_with_a_fifo')), daemon=True)
+    runner_thread = threading.Thread(target=lambda: finished.append(run(name)), daemon=True)
     runner_thread.start()
     runner_thread.join(30)
     assert finished, 'the runner hung on the journal'

@@ -136,7 +136,7 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
                 kill()
                 proc.wait()
                 _remove_segments(segments + str(proc.pid))
-                _remove_held(held - before)
+                leaks.remove_orphaned(held - before)
                 raise
             out.seek(0)
             err.seek(0)
@@ -144,7 +144,7 @@ def _run_worker(python, method, workloads, warmup, repeats, budget=None) -> dict
         problems = _outlived(group, kill)
     finally:
         leaks.remove_tree(tmpdir)
-    leftovers = sorted({*_remove_segments(segments + str(proc.pid)), *_remove_held(held - before)})
+    leftovers = sorted({*_remove_segments(segments + str(proc.pid)), *leaks.remove_orphaned(held - before)})
     if leftovers:
         problems.append(f'left in {SHM_DIR} and removed: {", ".join(leftovers)}')
     if proc.returncode != 0:
@@ -163,13 +163,6 @@ def _outlived(group: processes.Run, kill) -> list:
             return ['process(es) outlived it and were killed: ' + '; '.join(kill())]
         time.sleep(0.05)
     return []
-
-
-def _remove_held(held: set) -> list:
-    """Remove those ``held`` files that no live process uses any more; their names."""
-    left = leaks.orphaned(held)
-    leaks.remove(left.values())
-    return list(left.values())
 
 
 def _remove_segments(prefix: str) -> list:

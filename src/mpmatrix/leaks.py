@@ -114,14 +114,15 @@ def in_use(pids=None) -> set:
     return found
 
 
-def orphaned(claimed: set) -> dict:
-    """Those ``claimed`` (device, inode) pairs that still exist and no live process uses:
-    identity -> name."""
+def remove_orphaned(claimed: set) -> list:
+    """Remove those ``claimed`` (device, inode) pairs that still exist and that no live process
+    uses; their names, sorted."""
     existing = {key: name for key, name in identities().items() if key in claimed}
-    if not existing:
-        return {}
-    live = in_use()
-    return {key: name for key, name in existing.items() if key not in live}
+    if existing:
+        live = in_use()
+        existing = {key: name for key, name in existing.items() if key not in live}
+    remove(existing.values())
+    return sorted(existing.values())
 
 
 def remove(names) -> None:

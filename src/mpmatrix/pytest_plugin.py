@@ -175,9 +175,8 @@ def leftovers_of_every_run(session: str, session_dir: str) -> list:
         lambda: set(processes.descendants(me)) - workers,
         lambda: {pid for pid in processes.tagged(session) if pid not in workers})]
     for rundir in sorted(directory.glob('mpm-*')):
-        segments = leaks.orphaned(leaks.journal_claims(rundir / 'journal'))
-        leaks.remove(segments.values())
-        named += [f'/dev/shm/{name}' for name in sorted(segments.values())]
+        named += [f'/dev/shm/{name}'
+                  for name in leaks.remove_orphaned(leaks.journal_claims(rundir / 'journal'))]
         named += [f'{rundir / "tmp" / name}' for name in leaks.temporary_leftovers(rundir / 'tmp')]
     leaks.remove_tree(directory)
     return named

@@ -96,8 +96,8 @@ def run_case(case: Case, start_method: str, timeout: float = None,
                TMPDIR=str(tmpdir),
                PYTHONPATH=os.pathsep.join(filter(None, [str(OBSERVER), os.environ.get('PYTHONPATH')])),
                **{processes.TAG_VARIABLE: group.tag, JOURNAL_VARIABLE: str(journal)})
-    seen = set()  # /dev/shm files the run's processes were seen using (kept here too: a case
-    # can remove its journal)
+    seen = set()  # /dev/shm files the run's processes were seen using (also here: a case can
+    # remove its journal)
 
     def note_used(pids) -> None:
         new = leaks.in_use(pids) - seen
@@ -145,7 +145,7 @@ def run_case(case: Case, start_method: str, timeout: float = None,
             except BaseException:  # interrupted (Ctrl-C): leave nothing behind, then stop
                 kill()
                 proc.wait()
-                leaks.remove(leaks.orphaned(claimed()).values())
+                leaks.remove_orphaned(claimed())
                 raise
             stdout, stderr = _read(out), _read(err)
         run = Run(case=path.stem, start_method=start_method, verdict=None, exit_code=proc.returncode,
@@ -160,10 +160,9 @@ def run_case(case: Case, start_method: str, timeout: float = None,
         if survivors:
             run.problems.append('process(es) outlived the case and were killed: '
                                 + '; '.join(survivors))
-        leaked = leaks.orphaned(claimed())
+        leaked = leaks.remove_orphaned(claimed())
         if leaked:
-            leaks.remove(leaked.values())
-            run.problems.append(f'left in /dev/shm and removed: {", ".join(sorted(leaked.values()))}')
+            run.problems.append(f'left in /dev/shm and removed: {", ".join(leaked)}')
         left = leaks.temporary_leftovers(tmpdir)
         if left:
             shown = ', '.join(untrusted.printable_line(name) for name in left)  # names the case chose
