@@ -107,6 +107,14 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('putenv_in_main', windows('pypy', '3.10.16', '7.3.19'), 'spawn', 'propagates'),
     ('putenv_in_main', posix('macos', 'cpython', '3.14.0'), 'spawn', 'propagates'),
     ('putenv_in_main', posix('macos', 'cpython', '3.14.0'), 'fork', 'isolated'),
+    # No loop.add_signal_handler() on Windows; asyncio resets a forked child's wake-up fd from 3.12.
+    ('asyncio_signal_handler_in_main', windows('cpython', '3.13.9', '3.13.9'), 'spawn',
+     'error (NotImplementedError)'),
+    ('asyncio_signal_handler_in_main', windows('pypy', '3.10.16', '7.3.19'), 'spawn',
+     'error (NotImplementedError)'),
+    ('asyncio_signal_handler_in_main', posix('macos', 'cpython', '3.11.9'), 'fork', 'propagates'),
+    ('asyncio_signal_handler_in_main', posix('macos', 'cpython', '3.14.0'), 'fork', 'isolated'),
+    ('asyncio_signal_handler_in_main', posix('linux', 'cpython', '3.14.0'), 'forkserver', 'isolated'),
 ])
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
