@@ -571,6 +571,38 @@ def test_a_case_page_has_a_tab_per_start_method_that_works_without_javascript(tm
     assert 'verdict-propagates' in spawn_runs and 'No environment ran it under forkserver' in forkserver_runs
 
 
+def test_the_expectation_names_what_each_override_expects_instead_and_where(tmp_path):
+    """An environment an override covers shows another verdict than the case's expectation: the
+    page says so beside the expectation, in each tab and in the verdicts table, not only in the
+    overrides table further down."""
+    overrides = """OVERRIDES = [
+    {'before': '3.12', 'expect': {'fork': 'isolated'}, 'why': 'old.'},
+    {'os': 'windows', 'expect': {'spawn': 'error (NotImplementedError)'}, 'why': 'none there.'},
+    {'os': 'macos', 'expect': {'spawn': 'error (NotImplementedError)'}, 'why': 'none there either.'},
+]"""
+    text = GOOD.replace('It explains itself.\n', MECHANISMS).replace('OVERRIDES = []', overrides)
+    write_case(tmp_path, text, 'queue_result')
+    records = [results.Record(case='queue_result', start_method=method, expected='isolated',
+                              verdict='isolated', outcome='passed') for method in ('fork', 'spawn')]
+    text = site.pages(load_catalog(tmp_path), [EnvironmentResults(environment('3.11.7'), records)]
+                      )['cases/queue_result.md']
+    fork = ('<span class="verdict verdict-propagates">propagates</span><span class="elsewhere">'
+            '<span class="sep">; </span><span class="verdict verdict-isolated">isolated</span> '
+            '<span class="where">on Python &lt; 3.12</span></span>')
+    spawn = ('<span class="verdict verdict-isolated">isolated</span><span class="elsewhere">'
+             '<span class="sep">; </span><span class="verdict verdict-error">error (NotImplementedError)'
+             '</span> <span class="where">on windows; macos</span></span>')
+    tabs, table = text.split('## Verdicts')
+    assert f'<strong>Expected:</strong> {fork} · <strong>observed:</strong>' in tabs
+    assert f'<strong>Expected:</strong> {spawn} · <strong>observed:</strong>' in tabs
+    assert f'<th scope="row">fork</th><td>{fork}</td>' in table
+    assert f'<th scope="row">spawn</th><td>{spawn}</td>' in table
+    assert '<th scope="row">forkserver</th><td><span class="verdict verdict-isolated">isolated</span></td>' \
+        in table
+    # The observed cells match the expectation that applies there: no mismatch is marked.
+    assert 'mismatch' not in table.split('Where the expectation differs')[0]
+
+
 def test_a_line_of_output_that_opens_a_code_fence_is_shown_as_printed(tmp_path):
     printed = (f'Parent: started\n```python\nx = 1 <b>\n```\n{site.RAW_HTML_END}\n# Not a heading\n'
                'verdict: propagates')

@@ -171,7 +171,7 @@ def pages(catalog, environments: list) -> dict:
             'case.md.j2', case=case, row=row, titles=titles, methods=START_METHODS,
             family=FAMILY_LABELS[case.family], direction=DIRECTION_LABELS[case.direction],
             explanation=case_explanation(case), source=source_html(case),
-            expected=expected_cells(case), evidence=evidence)
+            expected=expected_cells(case), elsewhere=expected_elsewhere(case), evidence=evidence)
     return generated
 
 
@@ -279,6 +279,19 @@ def split_expectation(text: str) -> Outcome:
 
 def expected_cells(case: Case) -> dict:
     return {method: split_expectation(case.expected[method]) for method in START_METHODS}
+
+
+def expected_elsewhere(case: Case) -> dict:
+    """method -> [(Outcome, where)]: what the case's overrides expect instead, one entry per
+    outcome, its places joined (``'Python < 3.12'``, ``'windows'``)."""
+    elsewhere = {}
+    for method in START_METHODS:
+        places = collections.OrderedDict()
+        for override in case.overrides:
+            if method in override.expect:
+                places.setdefault(split_expectation(override.expect[method]), []).append(override.describe())
+        elsewhere[method] = [(outcome, '; '.join(where)) for outcome, where in places.items()]
+    return elsewhere
 
 
 def record_outcome(record) -> Outcome:
