@@ -571,7 +571,7 @@ def test_a_case_page_has_a_tab_per_start_method_that_works_without_javascript(tm
     assert 'verdict-propagates' in spawn_runs and 'No environment ran it under forkserver' in forkserver_runs
 
 
-def test_the_expectation_names_what_each_override_expects_instead_and_where(tmp_path):
+def test_the_expectation_names_what_overrides_expect_instead_and_where(tmp_path):
     """An environment an override covers shows another verdict than the case's expectation: the
     page says so beside the expectation, in each tab and in the verdicts table, not only in the
     overrides table further down."""
@@ -584,8 +584,8 @@ def test_the_expectation_names_what_each_override_expects_instead_and_where(tmp_
     write_case(tmp_path, text, 'queue_result')
     records = [results.Record(case='queue_result', start_method=method, expected='isolated',
                               verdict='isolated', outcome='passed') for method in ('fork', 'spawn')]
-    text = site.pages(load_catalog(tmp_path), [EnvironmentResults(environment('3.11.7'), records)]
-                      )['cases/queue_result.md']
+    pages = site.pages(load_catalog(tmp_path), [EnvironmentResults(environment('3.11.7'), records)])
+    text = pages['cases/queue_result.md']
     fork = ('<span class="verdict verdict-propagates">propagates</span><span class="elsewhere">'
             '<span class="sep">; </span><span class="verdict verdict-isolated">isolated</span> '
             '<span class="where">on Python &lt; 3.12</span></span>')
@@ -601,6 +601,13 @@ def test_the_expectation_names_what_each_override_expects_instead_and_where(tmp_
         in table
     # The observed cells match the expectation that applies there: no mismatch is marked.
     assert 'mismatch' not in table.split('Where the expectation differs')[0]
+    # The list of cases names only the other verdicts; the case's page says where.
+    index = pages['cases/index.md']
+    row = index[index.index('<tr id="queue_result">'):].split('</tr>')[0]
+    assert ('<td><span class="verdict verdict-isolated">isolated</span><span class="elsewhere">'
+            '<span class="sep">; </span><span class="where">elsewhere:</span> <span class="verdict '
+            'verdict-error">error (NotImplementedError)</span></span></td>') in row
+    assert row.endswith('<td><span class="verdict verdict-isolated">isolated</span></td>')
 
 
 def test_a_line_of_output_that_opens_a_code_fence_is_shown_as_printed(tmp_path):

@@ -144,7 +144,7 @@ def pages(catalog, environments: list) -> dict:
     generated = {
         'matrix.md': render('matrix.md.j2', **matrix_data(catalog, envs, rows)),
         'cases/index.md': render('cases_index.md.j2', families=families(catalog.cases),
-                                 expected=expected_cells),
+                                 expected=expected_cells, elsewhere=expected_elsewhere),
         'environments/index.md': render('environments_index.md.j2', envs=envs,
                                         env_page=env_page_path, describe=describe_environment,
                                         counts={entry.environment.id: outcome_counts(entry)
