@@ -591,7 +591,7 @@ def test_the_expectation_names_what_overrides_expect_instead_and_where(tmp_path)
             '<span class="where">on Python &lt; 3.12</span></span>')
     spawn = ('<span class="verdict verdict-isolated">isolated</span><span class="elsewhere">'
              '<span class="sep">; </span><span class="verdict verdict-error">error (NotImplementedError)'
-             '</span> <span class="where">on windows; macos</span></span>')
+             '</span> <span class="where">on windows or macos</span></span>')
     tabs, table = text.split('## Verdicts')
     assert f'<strong>Expected:</strong> {fork} · <strong>observed:</strong>' in tabs
     assert f'<strong>Expected:</strong> {spawn} · <strong>observed:</strong>' in tabs

@@ -283,14 +283,15 @@ def expected_cells(case: Case) -> dict:
 
 def expected_elsewhere(case: Case) -> dict:
     """method -> [(Outcome, where)]: what the case's overrides expect instead, one entry per
-    outcome, its places joined (``'Python < 3.12'``, ``'windows'``)."""
+    outcome, its places joined by "or" (``'Python < 3.12'``, ``'windows or macos'``): the
+    alternatives themselves are separated by semicolons."""
     elsewhere = {}
     for method in START_METHODS:
         places = collections.OrderedDict()
         for override in case.overrides:
             if method in override.expect:
                 places.setdefault(split_expectation(override.expect[method]), []).append(override.describe())
-        elsewhere[method] = [(outcome, '; '.join(where)) for outcome, where in places.items()]
+        elsewhere[method] = [(outcome, ' or '.join(where)) for outcome, where in places.items()]
     return elsewhere
 
 
