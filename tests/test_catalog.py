@@ -145,6 +145,9 @@ BROKEN = {
     'override range backwards': (
         override("{'since': '3.12', 'before': '3.10', 'expect': {'fork': 'hang'}, 'why': 'x'}"),
         'since 3.12 is not before 3.10'),
+    'override restating the base': (
+        override("{'os': 'windows', 'expect': {'spawn': 'isolated', 'fork': 'hang'}, 'why': 'x'}"),
+        "OVERRIDES[1][expect]['spawn'] restates EXPECTED['spawn']"),
     'override without why': (override("{'os': 'macos', 'expect': {'fork': 'hang'}}"),
                              'needs a "why"'),
     'override with unknown key': (

@@ -304,6 +304,8 @@ def load_case(path) -> Case:
     direction = required('DIRECTION', _one_of(DIRECTIONS))
     expected = required('EXPECTED', _check_expected)
     overrides = _check_overrides(literals.get('OVERRIDES', []), problems)
+    if expected:
+        problems += _restated(expected, overrides)
     related = _check_related(literals.get('RELATED', []), path.stem, problems)
     timeout = _check_timeout(literals.get('TIMEOUT', DEFAULT_TIMEOUT), problems)
     expects_stderr = _check_bool('EXPECTS_STDERR', literals.get('EXPECTS_STDERR', False), problems)
@@ -420,6 +422,22 @@ def _check_overrides(value, problems) -> tuple:
                 problems.append(f'OVERRIDES[{i + 1}] and OVERRIDES[{j + 1}] overlap: both can '
                                 f'apply to one environment and both set {", ".join(shared)}')
     return tuple(overrides)
+
+
+def _restated(expected: dict, overrides: tuple) -> list:
+    """An override that sets a method to its EXPECTED verdict changes nothing, and the site would
+    show that verdict twice ('isolated; isolated on Windows')."""
+    problems = []
+    for number, override in enumerate(overrides, 1):
+        for method, verdict in override.expect.items():
+            try:
+                restated = parse_expectation(verdict) == parse_expectation(expected.get(method))
+            except ValueError:
+                continue  # a broken EXPECTED entry, reported on its own
+            if restated:
+                problems.append(f'OVERRIDES[{number}][expect][{method!r}] restates '
+                                f'EXPECTED[{method!r}]: an override names only the verdicts that differ')
+    return problems
 
 
 def _check_range(label, entry, problems) -> tuple:
