@@ -26,6 +26,13 @@ either. The fixes: pass the path and open it in the child, or pass a
 `multiprocessing` `Connection`, which knows how to duplicate its descriptor
 into the child; a bare socket is duplicated too (`socket_argument`), but an
 open file object is not (`open_file_argument`).
+
+**Seen in the wild.** `xolox/python-capturer#16`: capturer's relay process,
+a `multiprocessing` child running one of its objects' methods, reads the
+pseudo-terminal's master end and writes a temporary file through descriptor
+numbers kept on that object (`os.read(self.master_fd, ...)`). It works only
+under fork, so the pull request makes capturer ask for fork where it is
+available, since Python 3.14 defaults to forkserver on Linux.
 """
 import argparse
 import multiprocessing

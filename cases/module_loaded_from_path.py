@@ -63,6 +63,11 @@ the plugin's top level again, with state of its own.
 - `dagster-io/dagster#4487`: Dagster removed the working directory from
   `sys.path` after loading user code, so a spawn `Pool` in that code failed
   with `ModuleNotFoundError`; `dagster-io/dagster#27485` keeps it there.
+- `progval/Limnoria#1600`: Limnoria loads its plugins from directories that
+  are not on `sys.path`, and plugins run their functions in child
+  processes. It opted back into fork for Python 3.14 (`progval/Limnoria#1599`):
+  a forkserver child would have to import the plugin to unpickle the
+  function, and could not.
 """
 import argparse
 import multiprocessing
