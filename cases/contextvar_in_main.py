@@ -23,6 +23,12 @@ copying the whole process. A *process* pool (`loop.run_in_executor()` with
 a `ProcessPoolExecutor`) runs each call in a worker whose context is its
 own. Pass the value as an argument instead (here it would be
 `args=(request_id.get(),)`).
+
+**Seen in the wild.** `wool-labs/wool#69`: wool kept its dispatch timeout
+in a `ContextVar`, and its worker processes, started with spawn, saw the
+default `None`, so a nested dispatch ignored the timeout and could hang.
+The fix, `wool-labs/wool#72`, carries the value with each pickled task and
+sets it in the worker before the task runs.
 """
 import argparse
 import contextvars

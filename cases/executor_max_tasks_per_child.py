@@ -26,6 +26,12 @@ passes `mp_context` explicitly to show each method.
 the parameter does not exist: the constructor raises `TypeError` under every
 method. `multiprocessing.Pool(maxtasksperchild=...)` is the older equivalent,
 and works under fork too (`pool_maxtasksperchild_state`).
+
+**Seen in the wild.** `blacklanternsecurity/bbot#3366`: bbot's process pool
+(spawn) retired each worker after 25 tasks, and every replacement, a new
+interpreter, imported the task's module again, about half a second for
+badsecrets; throughput fell seventeen-fold. `blacklanternsecurity/bbot#3375`
+raised the limit to 250.
 """
 import argparse
 import concurrent.futures

@@ -27,6 +27,12 @@ The same holds on macOS and Windows, where spawn is the default. Compare
 `global_reassigned_in_main`: an ordinary module global assigned in the main
 block is *not* carried across, because nothing in the preparation data
 carries it.
+
+**Seen in the wild.** `pytest-dev/pytest#7008`: two of pytest's own
+multiprocessing tests passed on Windows only because importing the test
+module had put its directory on the parent's `sys.path`, which spawned
+children received. The pull request inserts it explicitly
+(`testdir.syspathinsert()`).
 """
 import argparse
 import multiprocessing
