@@ -53,17 +53,24 @@ The fixes:
   manifest entry in the receiving process: the entry travels with every
   instance, so this also covers plugins added while the program runs.
 
-**Seen in the wild.** `biothings/biothings.api#427`: BioThings builds the
-dumper class of each manifest-based data plugin at run time with `type()`
-in `biothings.hub.dataplugin.templates` and stores it in that module's
-`globals()` ("so it can be pickled"; its loader also copies it into
-`biothings.hub.dataplugin.assistant` "so it can be pickled easily"). On
-Python 3.14.2, whose new default made its `ProcessPoolExecutor` workers
-forkserver children, dumping or uploading any such plugin failed with
-`AttributeError: module 'biothings.hub.dataplugin.templates' has no
-attribute 'AssistedDumper_hpo'`. `biothings/biothings.api#441` attempts to
-work around "our pickling issue that occurs with our custom manifest
-generated datatypes when we leverage forkserver".
+**Seen in the wild.**
+
+- `biothings/biothings.api#427`: BioThings builds the dumper class of each
+  manifest-based data plugin at run time with `type()` in
+  `biothings.hub.dataplugin.templates` and stores it in that module's
+  `globals()` ("so it can be pickled"; its loader also copies it into
+  `biothings.hub.dataplugin.assistant` "so it can be pickled easily"). On
+  Python 3.14.2, whose new default made its `ProcessPoolExecutor` workers
+  forkserver children, dumping or uploading any such plugin failed with
+  `AttributeError: module 'biothings.hub.dataplugin.templates' has no
+  attribute 'AssistedDumper_hpo'`. `biothings/biothings.api#441` attempts
+  to work around "our pickling issue that occurs with our custom manifest
+  generated datatypes when we leverage forkserver".
+- `MIT-PSFC/disruption-py#560`: a test made its physics method, a
+  function, a module global only when the test ran. Spawn workers, which
+  import the test module afresh, failed with `AttributeError: Can't get
+  attribute 'my_physics_method'`, and the parent's pool waited for ever on
+  macOS; the fix defines the functions at module level.
 """
 import argparse
 import multiprocessing
