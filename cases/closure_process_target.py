@@ -14,7 +14,8 @@ exists only while `make_greeter` runs, so there is nothing to look up on the
 other side, and the values in its closure are never saved at all.
 
 - CPython 3.8 to 3.13 raise `AttributeError: Can't pickle local object
-  'make_greeter.<locals>.greet'` (3.13 words it "Can't get local object").
+  'make_greeter.<locals>.greet'` (3.12.5 and later word it "Can't get local
+  object").
 - CPython 3.14 raises `_pickle.PicklingError` instead: gh-122311 made
   `pickle` report its failures as `PicklingError`, and the change is listed
   under "Porting to Python 3.14" (python/cpython#139806).

@@ -21,8 +21,8 @@ but a task travels later.
 matrix checks it:
 
 - CPython 3.8 to 3.13 raise `AttributeError` for a lambda defined inside a
-  function ("Can't pickle local object", worded "Can't get local object" in
-  3.13), and `PicklingError` for one defined at module level.
+  function ("Can't pickle local object", worded "Can't get local object" from
+  3.12.5), and `PicklingError` for one defined at module level.
 - CPython 3.14 raises `_pickle.PicklingError: Can't pickle local object`
   for both (gh-122311 made the pickler raise `PicklingError` where it used
   to let `AttributeError` through; python/cpython#139806 reports exactly

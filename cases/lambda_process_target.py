@@ -16,7 +16,7 @@ object.
   server). Pickle stores a function by "module + qualified name", and a
   lambda defined inside `main()` (`main.<locals>.<lambda>`) cannot be
   looked up that way. CPython 3.8-3.13 raise `AttributeError` ("Can't
-  pickle local object", worded "Can't get local object" in 3.13).
+  pickle local object", worded "Can't get local object" from 3.12.5).
   CPython 3.14 raises `_pickle.PicklingError` instead (gh-122311,
   python/cpython#139806; predicted, no 3.14 runs here yet), and PyPy
   raises `pickle.PicklingError` from its pure-Python pickler: the

@@ -115,6 +115,15 @@ RUNTIME_ERROR = 'error (RuntimeError)'
     ('asyncio_signal_handler_in_main', posix('macos', 'cpython', '3.11.9'), 'fork', 'propagates'),
     ('asyncio_signal_handler_in_main', posix('macos', 'cpython', '3.14.0'), 'fork', 'isolated'),
     ('asyncio_signal_handler_in_main', posix('linux', 'cpython', '3.14.0'), 'forkserver', 'isolated'),
+    # Pickling os.environ's local encode function: PicklingError in CPython from 3.14 (gh-122311).
+    ('environ_object_argument', posix('linux', 'cpython', '3.13.9'), 'spawn', 'error (AttributeError)'),
+    ('environ_object_argument', posix('linux', 'cpython', '3.14.0'), 'forkserver',
+     'error (_pickle.PicklingError)'),
+    ('environ_object_argument', posix('macos', 'cpython', '3.14.0'), 'fork', 'propagates'),
+    ('environ_object_argument', windows('cpython', '3.14.2', '3.14.2'), 'spawn',
+     'error (_pickle.PicklingError)'),
+    ('environ_object_argument', windows('pypy', '3.11.15', '7.3.23'), 'spawn',
+     'error (pickle.PicklingError)'),
 ])
 def test_import_time_and_fork_server_predictions(name, env, method, expected):
     case = load_case(CASES / f'{name}.py')
