@@ -21,7 +21,8 @@ EDITED_AS = {'matrix.md': 'matrix.md.j2', 'cases/index.md': 'cases_index.md.j2',
              'guides/fork-to-forkserver.md': 'guide_methods.md.j2',
              'guides/linux-vs-macos-and-windows.md': 'guide_methods.md.j2',
              'guides/works-everywhere.md': 'guide_everywhere.md.j2',
-             'guides/version-changes.md': 'guide_versions.md.j2'}
+             'guides/version-changes.md': 'guide_versions.md.j2',
+             'guides/seen-in-the-wild.md': 'guide_wild.md.j2'}
 
 
 # The site's address lands in every page (the canonical link) and in sitemap.xml as it is: the

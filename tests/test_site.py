@@ -96,7 +96,8 @@ def hostile_environment():
 def test_hostile_titles_and_results_are_escaped_everywhere_they_land(tmp_path):
     text = GOOD.replace('A good case', HOSTILE_TITLE).replace(
         'It explains itself.', 'It explains <b>bold</b> <img src=x onerror=alert(2)> itself.\n\n'
-        '[a link](javascript:alert(3))\n\n```{ .python #"><script>alert(8)</script><x }\nx = 1\n```')
+        '[a link](javascript:alert(3))\n\n```{ .python #"><script>alert(8)</script><x }\nx = 1\n```\n\n'
+        '**Seen in the wild.** `a/b#1` <img src=x onerror=alert(4)>')  # listed in a guide too
     root = project(tmp_path, {'queue_result': text}, [hostile_environment()])
     site_dir, completed = mkdocs_build(root)
     assert completed.returncode == 0, completed.stderr
@@ -270,6 +271,35 @@ def test_every_page_is_generated(tmp_path):
     assert {'Cases': ['cases/index.md', {'Managers': ['cases/queue_result.md']}]} in nav
     assert {'Environments': ['environments/index.md',
                              'environments/linux-x86_64-cpython-3.12.1.md']} in nav
+
+
+def test_seen_in_the_wild_lists_the_threads_each_case_cites_there(tmp_path):
+    """The guide lists, by family, each case whose docstring has a "Seen in the wild" paragraph,
+    with the references its page links there, in order and once each. A reference elsewhere in
+    the docstring, in a code block, or only a link's label is no thread the case cites there."""
+    cited = GOOD.replace('It explains itself.', (
+        'It explains itself, as gh-1 says.\n\n'
+        '**Seen in the wild.** `Owner/repo#12` broke, then Owner/repo#12 again, '
+        '[python/cpython#3](https://example.org/) (a label only) and owner/REPO#13; '
+        'python/cpython#4.\n\n```text\nother/repo#5\n```\n\n- `bpo-6`: a list item.\n\n'
+        '**Later.** another/repo#7'))
+    write_case(tmp_path, cited, 'queue_result')
+    write_case(tmp_path, GOOD, 'manager_dict')  # no such paragraph
+    page_text = site.pages(load_catalog(tmp_path), [])['guides/seen-in-the-wild.md']
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page_text) == [
+        ('https://github.com/Owner/repo/issues/12', 'Owner/repo#12'),
+        ('https://github.com/owner/REPO/issues/13', 'owner/REPO#13'),
+        ('https://github.com/python/cpython/issues/4', 'python/cpython#4'),
+        ('https://bugs.python.org/issue6', 'bpo-6')]
+    assert 'manager_dict' not in page_text and 'queue_result.html' in page_text
+    # owner/repo is one project however it is written, and bpo- numbers are CPython's.
+    assert '4 threads of 2 projects, for 1 of the\n2 cases' in page_text
+
+
+def test_seen_in_the_wild_without_a_cited_case(tmp_path):
+    write_case(tmp_path, GOOD, 'queue_result')
+    page_text = site.pages(load_catalog(tmp_path), [])['guides/seen-in-the-wild.md']
+    assert '<p>No case cites one yet.</p>' in page_text and '<table' not in page_text
 
 
 def test_no_results_yet(tmp_path):

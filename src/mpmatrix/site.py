@@ -57,7 +57,8 @@ FAMILY_LABELS = {
 OS_LABELS = {'linux': 'Linux', 'macos': 'macOS', 'windows': 'Windows'}
 IMPLEMENTATION_LABELS = {'cpython': 'CPython', 'pypy': 'PyPy'}
 VERDICT_WORDS = ('propagates', 'isolated', 'error', 'hang', 'unavailable', 'broken')
-GUIDES = ('fork-to-forkserver', 'linux-vs-macos-and-windows', 'works-everywhere', 'version-changes')
+GUIDES = ('fork-to-forkserver', 'linux-vs-macos-and-windows', 'works-everywhere', 'version-changes',
+          'seen-in-the-wild')
 # What a case page shows of one captured stream; the rest is in a file beside the page.
 OUTPUT_SHOWN_CHARS = 4000
 OUTPUT_SHOWN_LINES = 60
@@ -98,6 +99,9 @@ MECHANISM_JOINS = re.compile(r'\s*(,|and|, and)\s*')
 ISSUE_REFERENCE = re.compile(
     r'(?<![\w/.#-])(?:(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<repo>[A-Za-z0-9._-]{1,100})#'
     r'|(?P<cpython>gh-|GH-)|(?P<bpo>bpo-))(?P<number>[1-9][0-9]{0,6})(?![\w-])')
+# A case's "Seen in the wild" paragraph, to the next paragraph that opens in bold or the end.
+SEEN_IN_THE_WILD = re.compile(r'(?:\A|\n\s*\n)\*\*Seen in the wild\.\*\*(?P<section>.*?)'
+                              r'(?=\n\s*\n\*\*|\Z)', re.DOTALL)
 TEMPLATES = Path(__file__).with_name('templates') / 'site'
 
 
@@ -566,7 +570,45 @@ def guides(catalog, envs: list, rows: list) -> dict:
             os_specific=os_differences(rows, envs))),
         'works-everywhere': ('guide_everywhere.md.j2', dict(common, families=works_everywhere(rows))),
         'version-changes': ('guide_versions.md.j2', dict(common, groups=version_changes(rows, envs))),
+        'seen-in-the-wild': ('guide_wild.md.j2', dict(common, **seen_in_the_wild(catalog))),
     }
+
+
+def field_reports(case: Case) -> list:
+    """(reference, url) of each issue or pull request the case's "Seen in the wild" paragraph
+    cites, in order, once each: the links its page makes there, no more."""
+    found = SEEN_IN_THE_WILD.search(case.explanation)
+    if not found:
+        return []
+    try:
+        references = explanation(found.group('section')).references
+    except RecursionError:
+        raise SiteError(f'{case.path}: the docstring nests too deeply to be rendered') from None
+    return list(dict.fromkeys(references))
+
+
+def seen_in_the_wild(catalog) -> dict:
+    """By family, the cases whose pattern real projects met, with the threads their pages cite."""
+    groups, urls, projects = [], set(), set()
+    for label, members in families(catalog.cases):
+        cited = [(case, field_reports(case)) for case in members]
+        cited = [(case, reports) for case, reports in cited if reports]
+        for _, reports in cited:
+            urls.update(url for _, url in reports)
+            projects.update(_project(reference) for reference, _ in reports)
+        if cited:
+            groups.append((label, cited))
+    return {'groups': groups, 'cited': sum(len(cited) for _, cited in groups),
+            'total': len(catalog.cases), 'threads': len(urls), 'projects': len(projects),
+            'expected': expected_cells, 'elsewhere': expected_elsewhere}
+
+
+def _project(reference: str) -> str:
+    """The repository a reference names, as GitHub compares names: CPython's gh-, GH- and bpo-
+    numbers are python/cpython's."""
+    match = ISSUE_REFERENCE.fullmatch(reference)
+    return f"{match.group('owner')}/{match.group('repo')}".lower() if match.group('owner') \
+        else 'python/cpython'
 
 
 def environment_data(env) -> dict:
@@ -637,9 +679,13 @@ class _ReferenceLinks(markdown.treeprocessors.Treeprocessor):
     (`` `owner/repo#N` ``), leaving code blocks and existing links alone."""
 
     def run(self, root):
+        self.md.mpmatrix_references = []
         self._link_within(root)
 
     def _link_within(self, element):
+        # The element's own text first, then each child and its tail: references in the order
+        # they are read (the links made here have no reference in their tails).
+        self._link_text(element, None, 'text')
         for child in list(element):
             if child.tag == 'code' and not len(child):
                 match = ISSUE_REFERENCE.fullmatch(child.text or '')
@@ -647,13 +693,12 @@ class _ReferenceLinks(markdown.treeprocessors.Treeprocessor):
                     code = xml.etree.ElementTree.SubElement(child, 'code')
                     code.text, child.text, child.tag = child.text, None, 'a'
                     child.set('href', reference_url(match))
+                    self.md.mpmatrix_references.append((match.group(0), reference_url(match)))
             elif child.tag not in ('a', 'pre', 'code'):
                 self._link_within(child)
             self._link_text(element, child, 'tail')
-        self._link_text(element, None, 'text')
 
-    @staticmethod
-    def _link_text(parent, child, which):
+    def _link_text(self, parent, child, which):
         """Turn the references in ``parent.text`` (child None) or ``child.tail`` into links."""
         holder = parent if child is None else child
         text = getattr(holder, which) or ''
@@ -665,6 +710,7 @@ class _ReferenceLinks(markdown.treeprocessors.Treeprocessor):
         for index, match in enumerate(matches):
             link = xml.etree.ElementTree.Element('a', href=reference_url(match))
             link.text = match.group(0)
+            self.md.mpmatrix_references.append((match.group(0), reference_url(match)))
             end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
             link.tail = text[match.end():end]
             parent.insert(position + index, link)
@@ -702,6 +748,7 @@ class Explanation:
     before: markupsafe.Markup
     mechanisms: dict  # start method -> [Markup]: the list items that explain it
     after: markupsafe.Markup = markupsafe.Markup()
+    references: list = dataclasses.field(default_factory=list)  # (reference, url) linked, in order
 
 
 class _Mechanisms(markdown.treeprocessors.Treeprocessor):
@@ -779,8 +826,9 @@ def explanation(text: str) -> Explanation:
     mechanisms = _Mechanisms(converter)
     converter.treeprocessors.register(mechanisms, 'mechanisms', -10)
     before = _sanitized(converter.convert(text))
+    references = converter.mpmatrix_references
     if mechanisms.found is None:
-        return Explanation(before, {})
+        return Explanation(before, {}, references=references)
     items, after = mechanisms.found
     by_method = {}
     for item in items:
@@ -788,7 +836,7 @@ def explanation(text: str) -> Explanation:
         item.set('class', 'mechanism')
         for method in mechanism_methods(item):
             by_method.setdefault(method, []).append(_fragment_html(converter, [item]))
-    return Explanation(before, by_method, _fragment_html(converter, after))
+    return Explanation(before, by_method, _fragment_html(converter, after), references)
 
 
 def case_explanation(case: Case) -> Explanation:

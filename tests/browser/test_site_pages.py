@@ -15,8 +15,9 @@ import pytest
 from .conftest import DESKTOP, PHONE
 
 SUB_PATH = '/mpmatrix/'  # the site's path under site_url (https://mpmatrix.github.io/mpmatrix/)
-# Home, the matrix, a guide, an environment page and two case pages (one with an override).
-AUDITED = ['index.html', 'matrix.html', 'guides/fork-to-forkserver.html',
+# Home, the matrix, two guides, an environment page, two case pages (one with an override) and
+# the list of cases.
+AUDITED = ['index.html', 'matrix.html', 'guides/fork-to-forkserver.html', 'guides/seen-in-the-wild.html',
            'environments/linux-x86_64-cpython-3.13.0.html', 'cases/manager_dict.html',
            'cases/thread_lock_held_at_fork.html', 'cases/index.html']
 
