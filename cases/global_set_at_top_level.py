@@ -24,6 +24,12 @@ time. Anything that differs per run (a timestamp, a random seed, a value
 read from `sys.argv` or the environment, a counter) would be recomputed
 too, and a change made later by the parent never travels this way: see
 `global_reassigned_in_main`.
+
+**Seen in the wild.** `Dragon2fly/logger_tt#5`: a script computed a
+timestamp at top level and set up logging into a folder named after it.
+Under spawn each child ran those lines again, so one run made two log
+folders with different timestamps, one of them empty: the lines stood
+outside the `__main__` guard, as the maintainer explained.
 """
 import argparse
 import multiprocessing

@@ -58,6 +58,12 @@ On 3.14.1 and later the fork server itself fails that way while it preloads
 **The fix.** Create the manager under the guard from the same context as
 the processes, `with context.Manager() as manager:`, and pass its proxies to
 the children (`manager_dict`).
+
+**Seen in the wild.** `OGGM/oggm#1120`: OGGM called `Manager()` at module
+level, and in its spawn mode "it plain wouldn't sync the dicts to begin
+with, since every worker spawns its own two Managers"; the fork mode had
+worked only because forked workers share the parent's. The pull request
+makes one manager and hands it to the workers.
 """
 import argparse
 import multiprocessing

@@ -19,6 +19,11 @@ A `threading.Semaphore` would not do: it is Python memory, copied into each
 child. And like every `multiprocessing` synchronisation object, this one
 must reach a process at start, as an argument or inherited: pickling it into
 a queue later raises `RuntimeError` (`event_signal`).
+
+**Seen in the wild.** `ranaroussi/multitasking#8`: in its process mode,
+multitasking limited how many tasks run at once with a `threading.Semaphore`
+that each new process acquired for itself, so nothing was limited; the
+reporter proposed a `multiprocessing` semaphore there.
 """
 import argparse
 import multiprocessing
