@@ -5,9 +5,9 @@ the child puts its result on it. The parent gets the result, whatever the
 start method.
 
 **Why.** Nothing is shared here: the result is *sent*. A `multiprocessing.Queue`
-is an OS pipe plus locks and a semaphore. `put()` pickles the object and
-hands it to a background "feeder" thread that writes the bytes into the pipe;
-`get()` reads them in the other process and unpickles a new object.
+is an OS pipe plus locks and a semaphore. `put()` hands the object to a
+background "feeder" thread, which pickles it and writes the bytes into the
+pipe; `get()` reads them in the other process and unpickles a new object.
 
 - Under **fork**, the child inherits the pipe's file descriptors and the
   semaphores behind the locks along with the rest of the parent's memory.
@@ -25,7 +25,7 @@ proxy has no such limit.
 Two habits keep a queue out of trouble. Call `get()` before `join()`: a
 child does not exit until its feeder thread has written everything into the
 pipe, and a pipe holds only so much unread data, so joining first can
-deadlock on a large result. And put nothing on a queue in the parent before
+deadlock on a large result (`queue_joined_before_get`). And put nothing on a queue in the parent before
 starting children with fork: the feeder thread makes the parent
 multi-threaded, and forking a multi-threaded process can deadlock the child;
 from Python 3.12 `os.fork()` issues a `DeprecationWarning` about it (hidden by
@@ -45,7 +45,8 @@ import signal
 FAMILY = 'message-passing'
 DIRECTION = 'child-to-parent'
 EXPECTED = {'fork': 'propagates', 'spawn': 'propagates', 'forkserver': 'propagates'}
-RELATED = ['pipe_result', 'sibling_queue', 'pool_map_results', 'instance_attribute_plain']
+RELATED = ['pipe_result', 'sibling_queue', 'pool_map_results', 'instance_attribute_plain',
+           'queue_joined_before_get']
 
 
 def task(results):
