@@ -578,13 +578,7 @@ def field_reports(case: Case) -> list:
     """(reference, url) of each issue or pull request the case's "Seen in the wild" paragraph
     cites, in order, once each: the links its page makes there, no more."""
     found = SEEN_IN_THE_WILD.search(case.explanation)
-    if not found:
-        return []
-    try:
-        references = explanation(found.group('section')).references
-    except RecursionError:
-        raise SiteError(f'{case.path}: the docstring nests too deeply to be rendered') from None
-    return list(dict.fromkeys(references))
+    return list(dict.fromkeys(case_explanation(case, found.group('section')).references)) if found else []
 
 
 def seen_in_the_wild(catalog) -> dict:
@@ -839,9 +833,10 @@ def explanation(text: str) -> Explanation:
     return Explanation(before, by_method, _fragment_html(converter, after), references)
 
 
-def case_explanation(case: Case) -> Explanation:
+def case_explanation(case: Case, text: str = None) -> Explanation:
+    """The case's explanation (or ``text``, a part of it) as HTML."""
     try:
-        return explanation(case.explanation)
+        return explanation(case.explanation if text is None else text)
     except RecursionError:  # e.g. a line of a thousand nested list markers
         raise SiteError(f'{case.path}: the docstring nests too deeply to be rendered') from None
 
